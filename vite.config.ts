@@ -25,6 +25,7 @@ export default defineConfig(({ command }) => ({
   },
   worker: { format: 'iife' },
   test: {
+    globals: true,
     include: ['test/unit/**/*.test.ts', 'test/vectors/**/*.test.ts'],
     globalSetup: ['test/setup/build-wasm.ts'],
     testTimeout: 60_000,
