@@ -26,6 +26,7 @@ export default defineConfig(({ command }) => ({
   worker: { format: 'iife' },
   test: {
     globals: true,
+    reporters: ['default', './test/setup/summary-reporter.ts'],
     include: ['test/unit/**/*.test.ts', 'test/vectors/**/*.test.ts'],
     globalSetup: ['test/setup/build-wasm.ts'],
     testTimeout: 60_000,

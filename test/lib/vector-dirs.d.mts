@@ -1,0 +1,1 @@
+export function vectorDirs(): { mls: string | undefined; hpke: string | undefined };
