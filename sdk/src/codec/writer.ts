@@ -56,24 +56,28 @@ export class Writer {
 
   u8(v: number): this {
     checkUint('uint8', v, 0xff);
-    this.#buf[this.#reserve(1)] = v;
+    const at = this.#reserve(1); // reserve first: it may replace #buf
+    this.#buf[at] = v;
     return this;
   }
   u16(v: number): this {
     checkUint('uint16', v, 0xffff);
-    this.#dv.setUint16(this.#reserve(2), v);
+    const at = this.#reserve(2);
+    this.#dv.setUint16(at, v);
     return this;
   }
   u32(v: number): this {
     checkUint('uint32', v, U32 - 1);
-    this.#dv.setUint32(this.#reserve(4), v);
+    const at = this.#reserve(4);
+    this.#dv.setUint32(at, v);
     return this;
   }
   /** uint64 (e.g. `epoch`). Accepts a bigint or a safe integer. */
   u64(v: bigint | number): this {
     const b = typeof v === 'bigint' ? v : Number.isSafeInteger(v) ? BigInt(v) : -1n;
     if (b < 0n || b > 0xffff_ffff_ffff_ffffn) throw new MlsError('BAD_LENGTH', `uint64: ${v} out of range`);
-    this.#dv.setBigUint64(this.#reserve(8), b);
+    const at = this.#reserve(8);
+    this.#dv.setBigUint64(at, b);
     return this;
   }
   /** An MLS varint (RFC 9420 §2.1.2), minimum encoding. */
@@ -88,7 +92,8 @@ export class Writer {
   }
   /** Raw bytes with no prefix (fixed-length fields, or a pre-encoded struct). */
   bytes(b: Uint8Array): this {
-    this.#buf.set(b, this.#reserve(b.length));
+    const at = this.#reserve(b.length);
+    this.#buf.set(b, at);
     return this;
   }
   /** `opaque x<V>`: varint length, then the bytes. */

@@ -1,0 +1,183 @@
+/**
+ * Builds a CipherSuite from parts (hash, MAC, KDF, AEAD, signer, HPKE), checking inputs once here so every
+ * provider rejects the same bad inputs with the same MlsError codes. Internal to crypto/.
+ */
+import { MlsError, type MlsErrorCode } from '../errors.ts';
+import type { CipherSuite, HpkeSealed, KeyPair } from './cipher-suite.ts';
+import type { Aead, Hpke, Kdf } from './hpke.ts';
+import type { SuiteParams } from './suite-params.ts';
+
+/** Raw signature primitives (RFC 9420 §5.1.2). `verify` returns false for malformed keys or signatures. */
+export interface Signer {
+  readonly privateKeyLength: number;
+  keyGen(): KeyPair;
+  publicKey(privateKey: Uint8Array): Uint8Array;
+  sign(privateKey: Uint8Array, message: Uint8Array): Uint8Array;
+  verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+}
+
+/** The HPKE half of the CipherSuite interface. */
+export type HpkePart = Pick<
+  CipherSuite,
+  | 'hpkeGenerateKeyPair'
+  | 'hpkeDeriveKeyPair'
+  | 'hpkePublicKey'
+  | 'hpkeSeal'
+  | 'hpkeOpen'
+  | 'hpkeExportSend'
+  | 'hpkeExportReceive'
+>;
+
+export interface SuiteParts {
+  readonly provider: string;
+  hash(data: Uint8Array): Uint8Array;
+  hashMany?(messages: readonly Uint8Array[]): Uint8Array[];
+  mac(key: Uint8Array, data: Uint8Array): Uint8Array;
+  readonly kdf: Kdf;
+  readonly aead: Aead;
+  readonly signer: Signer;
+  readonly hpke: HpkePart;
+}
+
+/** Run f; turn any foreign exception into an MlsError with `code` (MlsErrors pass through). */
+export function wrap<T>(code: MlsErrorCode, what: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof MlsError) throw e;
+    throw new MlsError(code, `${what}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  }
+}
+
+function checkBytes(what: string, b: unknown): asserts b is Uint8Array {
+  if (!(b instanceof Uint8Array)) throw new MlsError('BAD_LENGTH', `${what} must be a Uint8Array`);
+}
+function checkLen(what: string, b: unknown, n: number): asserts b is Uint8Array {
+  checkBytes(what, b);
+  if (b.length !== n) throw new MlsError('BAD_LENGTH', `${what} must be ${n} bytes, got ${b.length}`);
+}
+
+/** HPKE operations of the CipherSuite interface over a JS `Hpke` (hpke.ts). */
+export function jsHpkePart(hpke: Hpke): HpkePart {
+  const g = hpke.kem.group;
+  return {
+    hpkeGenerateKeyPair: () => wrap('CRYPTO', 'HPKE GenerateKeyPair', () => hpke.kem.generateKeyPair()),
+    hpkeDeriveKeyPair: (ikm) => {
+      checkBytes('ikm', ikm);
+      return wrap('CRYPTO', 'HPKE DeriveKeyPair', () => hpke.kem.deriveKeyPair(ikm));
+    },
+    hpkePublicKey: (sk) => {
+      checkLen('HPKE private key', sk, g.Nsk);
+      return wrap('CRYPTO', 'HPKE public key', () => g.publicKey(sk));
+    },
+    hpkeSeal: (pk, info, aad, pt): HpkeSealed => {
+      checkBytes('public key', pk);
+      const { enc, context } = wrap('CRYPTO', 'HPKE SetupBaseS', () => hpke.setupBaseS(pk, info));
+      return { kemOutput: enc, ciphertext: context.seal(aad, pt) };
+    },
+    hpkeOpen: (sk, kemOutput, info, aad, ct) => {
+      checkLen('HPKE private key', sk, g.Nsk);
+      const context = wrap('CRYPTO', 'HPKE SetupBaseR', () => hpke.setupBaseR(kemOutput, sk, info));
+      return context.open(aad, ct);
+    },
+    hpkeExportSend: (pk, info, exporterContext, length) => {
+      checkBytes('public key', pk);
+      const { enc, context } = wrap('CRYPTO', 'HPKE SetupBaseS', () => hpke.setupBaseS(pk, info));
+      return { kemOutput: enc, secret: context.export(exporterContext, length) };
+    },
+    hpkeExportReceive: (sk, kemOutput, info, exporterContext, length) => {
+      checkLen('HPKE private key', sk, g.Nsk);
+      const context = wrap('CRYPTO', 'HPKE SetupBaseR', () => hpke.setupBaseR(kemOutput, sk, info));
+      return context.export(exporterContext, length);
+    },
+  };
+}
+
+/** Assemble a CipherSuite with uniform input checks and error codes. */
+export function assembleSuite(params: SuiteParams, parts: SuiteParts): CipherSuite {
+  const { kdf, aead, signer } = parts;
+  const maxExpand = 255 * kdf.Nh;
+  const hashMany = parts.hashMany ?? ((ms: readonly Uint8Array[]) => ms.map((m) => parts.hash(m)));
+  return {
+    id: params.id,
+    name: params.name,
+    provider: parts.provider,
+    hpke: params.hpke,
+    signatureScheme: params.signatureScheme,
+    Nh: params.Nh,
+    Nk: params.Nk,
+    Nn: params.Nn,
+
+    hash(data) {
+      checkBytes('data', data);
+      return parts.hash(data);
+    },
+    hashMany(messages) {
+      for (const m of messages) checkBytes('message', m);
+      return hashMany(messages);
+    },
+    mac(key, data) {
+      checkBytes('key', key);
+      checkBytes('data', data);
+      return parts.mac(key, data);
+    },
+    kdfExtract(salt, ikm) {
+      checkBytes('salt', salt);
+      checkBytes('ikm', ikm);
+      return kdf.extract(salt, ikm);
+    },
+    kdfExpand(prk, info, length) {
+      checkBytes('prk', prk);
+      checkBytes('info', info);
+      // RFC 5869 §2.3: L <= 255 * HashLen.
+      if (!Number.isInteger(length) || length < 0 || length > maxExpand)
+        throw new MlsError('BAD_LENGTH', `KDF.Expand length must be 0..${maxExpand}, got ${length}`);
+      return kdf.expand(prk, info, length);
+    },
+    aeadSeal(key, nonce, aad, pt) {
+      checkLen('AEAD key', key, aead.Nk);
+      checkLen('AEAD nonce', nonce, aead.Nn);
+      checkBytes('aad', aad);
+      checkBytes('plaintext', pt);
+      return aead.seal(key, nonce, aad, pt);
+    },
+    aeadOpen(key, nonce, aad, ct) {
+      checkLen('AEAD key', key, aead.Nk);
+      checkLen('AEAD nonce', nonce, aead.Nn);
+      checkBytes('aad', aad);
+      checkBytes('ciphertext', ct);
+      if (ct.length < 16) throw new MlsError('AEAD_DECRYPT', `ciphertext of ${ct.length} bytes is shorter than the tag`);
+      return aead.open(key, nonce, aad, ct);
+    },
+
+    signatureKeyGen: () => wrap('CRYPTO', 'signature key generation', () => signer.keyGen()),
+    signaturePublicKey(sk) {
+      checkLen('signature private key', sk, signer.privateKeyLength);
+      return wrap('CRYPTO', 'signature public key', () => signer.publicKey(sk));
+    },
+    sign(sk, message) {
+      checkLen('signature private key', sk, signer.privateKeyLength);
+      checkBytes('message', message);
+      return wrap('CRYPTO', 'sign', () => signer.sign(sk, message));
+    },
+    verify(pk, message, sig) {
+      checkBytes('message', message);
+      if (!(pk instanceof Uint8Array) || !(sig instanceof Uint8Array)) return false;
+      try {
+        return signer.verify(pk, message, sig);
+      } catch {
+        return false;
+      }
+    },
+
+    ...parts.hpke,
+
+    randomBytes(n) {
+      if (!Number.isInteger(n) || n < 0) throw new MlsError('BAD_LENGTH', `randomBytes(${n})`);
+      const out = new Uint8Array(n);
+      // getRandomValues takes at most 65,536 bytes per call.
+      for (let o = 0; o < n; o += 65536) crypto.getRandomValues(out.subarray(o, Math.min(n, o + 65536)));
+      return out;
+    },
+  };
+}
