@@ -54,6 +54,7 @@ function nobleAead(fn: NobleAeadFn, id: number, Nk: number): Aead {
 }
 
 export const nobleAes128Gcm = (): Aead => nobleAead(gcm as NobleAeadFn, HPKE_AEAD.AES128GCM, 16);
+export const nobleAes256Gcm = (): Aead => nobleAead(gcm as NobleAeadFn, HPKE_AEAD.AES256GCM, 32);
 export const nobleChaCha20Poly1305 = (): Aead =>
   nobleAead(chacha20poly1305 as NobleAeadFn, HPKE_AEAD.CHACHA20POLY1305, 32);
 
