@@ -13,7 +13,8 @@ import { hex, toHex, concat, prng, throwsCode } from '../lib/bytes.ts';
 import { hpkeVectors } from '../lib/vectors.ts';
 
 const core = await loadCore();
-const vectors = await hpkeVectors();
+const loaded = await hpkeVectors<Vector>(); // undefined (and a loud warning) when the vectors are not installed
+const vectors: Vector[] = loaded ?? [];
 // @hpke/core is the differential oracle. It loads in Node; in the browser test server it fails to transform (its
 // Node fallback `import("crypto")` does not resolve), so there its suite is skipped, loudly.
 let hpkeLib: typeof import('@hpke/core') | undefined;
@@ -50,7 +51,7 @@ const SUITES: Record<number, HpkeSuite> = {
   0x0003: HPKE_X25519_SHA256_CHACHA20POLY1305,
 };
 const ours = (v: Vector) => v.mode === 0 && v.kem_id === 0x0020 && v.kdf_id === 0x0001 && v.aead_id in SUITES;
-const run = (vectors as Vector[]).filter(ours);
+const run = vectors.filter(ours);
 const skipped = vectors.length - run.length;
 
 /** True when `needle` occurs anywhere in `hay`. */
@@ -62,7 +63,7 @@ function contains(hay: Uint8Array, needle: Uint8Array): boolean {
   return false;
 }
 
-describe('HPKE: RFC 9180 test vectors (base mode, X25519, HKDF-SHA256)', () => {
+(loaded ? describe : describe.skip)('HPKE: RFC 9180 test vectors (base mode, X25519, HKDF-SHA256)', () => {
   it('runs exactly the two entries for our suites (A.1.1 AES-128-GCM, A.2.1 ChaCha20-Poly1305), skips the rest', () => {
     // The cfrg file holds one base-mode X25519/HKDF-SHA256 entry per AEAD; we run aead 1 and 3 and skip the
     // other KEMs (P-256), AEADs (AES-256-GCM, export-only) and modes (psk, auth, auth_psk).
