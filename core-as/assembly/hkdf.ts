@@ -10,7 +10,15 @@
  * and wipes it, and the T(i) scratch, before returning.
  */
 import { HKDF_MAX_OUT } from './constants';
-import { HMAC_CTX_LEN, hmacCtxInit, hmacCtxRestart, hmacCtxUpdate, hmacCtxFinal, hmacCtxFinalKeep, hmacCtxWipe } from './hmac';
+import {
+  HMAC_CTX_LEN,
+  hmacCtxInit,
+  hmacCtxRestart,
+  hmacCtxUpdate,
+  hmacCtxFinal,
+  hmacCtxFinalKeep,
+  hmacCtxWipe,
+} from './hmac';
 
 const HASH_LEN: usize = 32;
 const CTX: usize = memory.data(<i32>HMAC_CTX_LEN, 16);

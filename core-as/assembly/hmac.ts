@@ -13,7 +13,15 @@
  * (RFC 2104 §3: keys longer than B are hashed first), which is public. Final wipes the context and the key
  * block scratch is wiped in Init, because both are key material.
  */
-import { SHA256_CTX_LEN, sha256CtxInit, sha256CtxUpdate, sha256CtxFinal, sha256CtxResume, sha256Compress } from './sha2';
+import {
+  SHA256_CTX_LEN,
+  sha256CtxInit,
+  sha256CtxUpdate,
+  sha256CtxFinal,
+  sha256CtxResume,
+  sha256Compress,
+  sha256StateInit,
+} from './sha2';
 
 const B: usize = 64; // SHA-256 block size (RFC 2104 §2: B)
 const L: usize = 32; // SHA-256 output size (RFC 2104 §2: L)
@@ -23,10 +31,6 @@ const I_MID: usize = 0;
 const O_MID: usize = 32;
 const HASH: usize = 64;
 export const HMAC_CTX_LEN: usize = HASH + SHA256_CTX_LEN;
-
-const IV256: usize = memory.data<u32>([
-  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-]);
 
 const KBLOCK: usize = memory.data(<i32>B, 16); // K0 ^ pad; key material, wiped after use
 const INNER: usize = memory.data(<i32>L, 16); // inner digest; wiped after use
@@ -45,11 +49,11 @@ export function hmacCtxInit(ctx: usize, key: usize, keyLen: usize): void {
   }
   // K0 ^ ipad (0x36 repeated), absorbed from the IV: the inner midstate.
   for (let i: usize = 0; i < B; i += 8) store<u64>(KBLOCK + i, load<u64>(KBLOCK + i) ^ 0x3636363636363636);
-  memory.copy(ctx + I_MID, IV256, 32);
+  sha256StateInit(ctx + I_MID);
   sha256Compress(ctx + I_MID, KBLOCK);
   // K0 ^ opad (0x5c repeated) = (K0 ^ ipad) ^ (0x36 ^ 0x5c): the outer midstate.
   for (let i: usize = 0; i < B; i += 8) store<u64>(KBLOCK + i, load<u64>(KBLOCK + i) ^ 0x6a6a6a6a6a6a6a6a);
-  memory.copy(ctx + O_MID, IV256, 32);
+  sha256StateInit(ctx + O_MID);
   sha256Compress(ctx + O_MID, KBLOCK);
   memory.fill(KBLOCK, 0, B);
   hmacCtxRestart(ctx);
@@ -60,6 +64,7 @@ export function hmacCtxRestart(ctx: usize): void {
   sha256CtxResume(ctx + HASH, ctx + I_MID, <u64>B);
 }
 
+/** Absorb [p, p+len) into the MAC in ctx. */
 export function hmacCtxUpdate(ctx: usize, p: usize, len: usize): void {
   sha256CtxUpdate(ctx + HASH, p, len);
 }
@@ -84,6 +89,7 @@ export function hmacCtxFinal(ctx: usize, out: usize): void {
   hmacCtxWipe(ctx);
 }
 
+/** Zero the whole context (midstates are key material). */
 export function hmacCtxWipe(ctx: usize): void {
   memory.fill(ctx, 0, HMAC_CTX_LEN);
 }
@@ -91,12 +97,15 @@ export function hmacCtxWipe(ctx: usize): void {
 const CTX: usize = memory.data(<i32>HMAC_CTX_LEN, 16); // the streaming API's state
 const ONE: usize = memory.data(<i32>HMAC_CTX_LEN, 16); // one-shot scratch
 
+/** Key the module's own HMAC stream (one stream; not re-entrant). */
 export function hmacSha256Init(key: usize, keyLen: usize): void {
   hmacCtxInit(CTX, key, keyLen);
 }
+/** Absorb [ptr, ptr+len) into the HMAC stream. */
 export function hmacSha256Update(ptr: usize, len: usize): void {
   hmacCtxUpdate(CTX, ptr, len);
 }
+/** Write the 32-byte MAC at out and wipe the stream, key midstates included. */
 export function hmacSha256Final(out: usize): void {
   hmacCtxFinal(CTX, out);
 }

@@ -140,6 +140,11 @@ export function sha256CtxResume(ctx: usize, midstate: usize, absorbed: u64): voi
   store<u64>(ctx, absorbed, 32);
 }
 
+/** Set a raw 32-byte state to H(0) (for callers that keep their own midstates, like HMAC). */
+export function sha256StateInit(state: usize): void {
+  memory.copy(state, IV256, 32);
+}
+
 /** Absorb one 64-byte block into a raw 32-byte state (used by HMAC to precompute its pad midstates). */
 export function sha256Compress(state: usize, block: usize): void {
   sha256Blocks(state, block, 1);
@@ -192,12 +197,15 @@ export function sha256CtxFinal(ctx: usize, out: usize): void {
 const CTX256: usize = memory.data(<i32>SHA256_CTX_LEN, 16); // the streaming API's state
 const ONE256: usize = memory.data(<i32>SHA256_CTX_LEN, 16); // one-shot and hashMany scratch
 
+/** Start the module's own SHA-256 stream (one stream; not re-entrant). */
 export function sha256Init(): void {
   sha256CtxInit(CTX256);
 }
+/** Absorb [ptr, ptr+len) into the SHA-256 stream. */
 export function sha256Update(ptr: usize, len: usize): void {
   sha256CtxUpdate(CTX256, ptr, len);
 }
+/** Write the stream's 32-byte digest at out and wipe the stream state. */
 export function sha256Final(out: usize): void {
   sha256CtxFinal(CTX256, out);
 }
@@ -336,11 +344,13 @@ function sha512Blocks(h: usize, p: usize, n: usize): void {
 /** Bytes in a SHA-512 context: H (64) at 0, total length as u64 at 64, pending block (128) at 128. */
 export const SHA512_CTX_LEN: usize = 256;
 
+/** Start a SHA-512 computation in ctx (SHA512_CTX_LEN bytes). */
 export function sha512CtxInit(ctx: usize): void {
   memory.copy(ctx, IV512, 64);
   store<u64>(ctx, 0, 64);
 }
 
+/** Absorb len bytes at p; full blocks are compressed straight from the input. */
 export function sha512CtxUpdate(ctx: usize, p: usize, len: usize): void {
   const total = load<u64>(ctx, 64);
   store<u64>(ctx, total + <u64>len, 64);
@@ -387,12 +397,15 @@ export function sha512CtxFinal(ctx: usize, out: usize): void {
 const CTX512: usize = memory.data(<i32>SHA512_CTX_LEN, 16);
 const ONE512: usize = memory.data(<i32>SHA512_CTX_LEN, 16);
 
+/** Start the module's own SHA-512 stream (one stream; not re-entrant). Ed25519 uses it. */
 export function sha512Init(): void {
   sha512CtxInit(CTX512);
 }
+/** Absorb [ptr, ptr+len) into the SHA-512 stream. */
 export function sha512Update(ptr: usize, len: usize): void {
   sha512CtxUpdate(CTX512, ptr, len);
 }
+/** Write the stream's 64-byte digest at out and wipe the stream state. */
 export function sha512Final(out: usize): void {
   sha512CtxFinal(CTX512, out);
 }
