@@ -6,6 +6,7 @@ import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
 import { nobleSuite } from '../../sdk/src/crypto/noble.ts';
 import { wasmSuite } from '../../sdk/src/crypto/wasm-provider.ts';
+import { nobleExtraSuite } from '../../sdk/src/crypto/noble-extra.ts';
 import { getCipherSuite, setDefaultCore, supportedSuites } from '../../sdk/src/crypto/suites.ts';
 import { constantTimeEqual } from '../../sdk/src/crypto/bytes.ts';
 
@@ -151,6 +152,27 @@ for (const id of [1, 2, 3]) {
     });
   });
 }
+
+describe('noble-extra.ts: suites 4-7 (opt-in)', () => {
+  for (const id of [4, 5, 6, 7]) {
+    it(`suite ${id}: sizes, HPKE and signature round trips, error codes`, () => {
+      const cs = nobleExtraSuite(id);
+      expect(cs.Nh).to.equal(id === 7 ? 48 : 64);
+      expect(cs.Nk).to.equal(32);
+      expect(cs.hash(z(0)).length).to.equal(cs.Nh);
+      const kp = cs.hpkeDeriveKeyPair(z(32));
+      expect(toHex(cs.hpkePublicKey(kp.privateKey))).to.equal(toHex(kp.publicKey));
+      const s = cs.hpkeSeal(kp.publicKey, z(1), z(2), z(33));
+      expect(toHex(cs.hpkeOpen(kp.privateKey, s.kemOutput, z(1), z(2), s.ciphertext))).to.equal(toHex(z(33)));
+      throwsCode(() => cs.hpkeOpen(kp.privateKey, s.kemOutput, z(2), z(2), s.ciphertext), 'AEAD_DECRYPT');
+      throwsCode(() => cs.hpkeSeal(kp.publicKey.subarray(1), z(1), z(2), z(3)), 'CRYPTO');
+      const sk = cs.signatureKeyGen();
+      const sig = cs.sign(sk.privateKey, z(5));
+      expect(cs.verify(sk.publicKey, z(5), sig)).to.be.true;
+      expect(cs.verify(sk.publicKey, z(6), sig)).to.be.false;
+    });
+  }
+});
 
 describe('suites.ts', () => {
   it('answers UNSUPPORTED for suites 4-7 and for unknown ids', () => {

@@ -14,13 +14,14 @@ import { p256 } from '@noble/curves/nist.js';
 import { expand, extract } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import type { CHash } from '@noble/hashes/utils.js';
 import { MlsError } from '../errors.ts';
 import { assembleSuite, jsHpkePart, wrap, type Signer } from './assemble.ts';
 import type { CipherSuite, CipherSuiteId } from './cipher-suite.ts';
 import { Hpke, type Aead, type DhGroup, type Kdf } from './hpke.ts';
 import { HPKE_AEAD, HPKE_KDF, HPKE_KEM, suiteParams } from './suite-params.ts';
 
-type Hash = typeof sha256;
+type Hash = CHash;
 
 /** HKDF over a noble hash (RFC 5869). */
 export function nobleKdf(hash: Hash, id: number): Kdf {
@@ -64,76 +65,111 @@ function isAllZero(b: Uint8Array): boolean {
   return d === 0;
 }
 
-/** X25519 for DHKEM(X25519, HKDF-SHA256) (RFC 9180 §7.1, RFC 7748). */
-export function x25519Group(kdf: Kdf): DhGroup {
+/** A Montgomery-curve ECDH (X25519 / X448) as noble exposes it. */
+export interface MontgomeryLike {
+  getSharedSecret(sk: Uint8Array, pk: Uint8Array): Uint8Array;
+  getPublicKey(sk: Uint8Array): Uint8Array;
+}
+
+/** DHKEM over X25519 or X448 (RFC 9180 §7.1, RFC 7748): Nsk = Npk = Nenc = key length. */
+export function montgomeryGroup(
+  curve: MontgomeryLike,
+  name: string,
+  kemId: number,
+  keyLen: number,
+  Nsecret: number,
+  kdf: Kdf,
+): DhGroup {
   return {
-    kemId: HPKE_KEM.X25519,
-    Nsecret: 32,
-    Nenc: 32,
-    Npk: 32,
-    Nsk: 32,
+    kemId,
+    Nsecret,
+    Nenc: keyLen,
+    Npk: keyLen,
+    Nsk: keyLen,
     kdf,
     dh(sk, pk) {
-      if (sk.length !== 32 || pk.length !== 32) throw new MlsError('CRYPTO', 'X25519 keys must be 32 bytes');
-      const z = wrap('CRYPTO', 'X25519', () => x25519.getSharedSecret(sk, pk));
-      // RFC 9180 §7.1.4 / RFC 7748 §6.1: reject the all-zero output of a low-order point.
-      if (isAllZero(z)) throw new MlsError('CRYPTO', 'X25519 result is all zero (low-order point)');
+      if (sk.length !== keyLen || pk.length !== keyLen) throw new MlsError('CRYPTO', `${name} keys must be ${keyLen} bytes`);
+      const z = wrap('CRYPTO', name, () => curve.getSharedSecret(sk, pk));
+      // RFC 9180 §7.1.4 / RFC 7748 §6: reject the all-zero output of a low-order point.
+      if (isAllZero(z)) throw new MlsError('CRYPTO', `${name} result is all zero (low-order point)`);
       return z;
     },
-    publicKey: (sk) => wrap('CRYPTO', 'X25519 public key', () => x25519.getPublicKey(sk)),
+    publicKey: (sk) => wrap('CRYPTO', `${name} public key`, () => curve.getPublicKey(sk)),
   };
 }
 
-/** P-256 for DHKEM(P-256, HKDF-SHA256) (RFC 9180 §7.1): uncompressed public keys, x-coordinate DH output. */
-export function p256Group(kdf: Kdf): DhGroup {
-  return {
-    kemId: HPKE_KEM.P256,
-    Nsecret: 32,
-    Nenc: 65,
-    Npk: 65,
-    Nsk: 32,
-    kdf,
-    order: p256.Point.CURVE().n,
-    bitmask: 0xff,
-    dh(sk, pk) {
-      // RFC 9180 §7.1.4: partial public key validation (noble checks the point is on the curve, not infinity).
-      if (pk.length !== 65 || pk[0] !== 0x04) throw new MlsError('CRYPTO', 'P-256 public key must be uncompressed');
-      const shared = wrap('CRYPTO', 'P-256 ECDH', () => p256.getSharedSecret(sk, pk, true));
-      return shared.slice(1);
-    },
-    publicKey: (sk) => wrap('CRYPTO', 'P-256 public key', () => p256.getPublicKey(sk, false)),
-  };
-}
+/** X25519 for DHKEM(X25519, HKDF-SHA256). */
+export const x25519Group = (kdf: Kdf): DhGroup => montgomeryGroup(x25519, 'X25519', HPKE_KEM.X25519, 32, 32, kdf);
 
-/** Ed25519 (RFC 8032), strict verification (no ZIP-215 leniency), like the WASM core. */
-export const nobleEd25519: Signer = {
-  privateKeyLength: 32,
-  keyGen() {
-    const seed = crypto.getRandomValues(new Uint8Array(32));
-    return { privateKey: seed, publicKey: ed25519.getPublicKey(seed) };
-  },
-  publicKey: (sk) => ed25519.getPublicKey(sk),
-  sign: (sk, m) => ed25519.sign(m, sk),
-  verify: (pk, m, sig) => pk.length === 32 && sig.length === 64 && ed25519.verify(sig, m, pk, { zip215: false }),
-};
+/** A NIST curve as noble exposes it (p256, p384, p521). */
+export type NistCurve = typeof p256;
 
 /**
- * ECDSA P-256 with SHA-256 (ecdsa_secp256r1_sha256). Signatures are DER (RFC 9420 §5.1.2, RFC 8446 §4.2.3);
- * signing is deterministic (RFC 6979). Verification accepts high-S signatures, as other MLS implementations
- * produce them. `sha256` lets the WASM provider hash the message with the core (default: @noble/hashes).
+ * DHKEM over a NIST curve (RFC 9180 §7.1): uncompressed public keys, x-coordinate DH output, DeriveKeyPair by
+ * rejection sampling with the curve order and first-byte mask (§7.1.3).
  */
-export function ecdsaP256Signer(hash: (m: Uint8Array) => Uint8Array = sha256): Signer {
+export function nistGroup(curve: NistCurve, name: string, kemId: number, Nsk: number, bitmask: number, Nsecret: number, kdf: Kdf): DhGroup {
+  const Npk = 1 + 2 * Nsk;
   return {
-    privateKeyLength: 32,
-    keyGen() {
-      const sk = p256.utils.randomSecretKey();
-      return { privateKey: sk, publicKey: p256.getPublicKey(sk, false) };
+    kemId,
+    Nsecret,
+    Nenc: Npk,
+    Npk,
+    Nsk,
+    kdf,
+    order: curve.Point.CURVE().n,
+    bitmask,
+    dh(sk, pk) {
+      // RFC 9180 §7.1.4: partial public key validation (noble checks the point is on the curve, not infinity).
+      if (pk.length !== Npk || pk[0] !== 0x04) throw new MlsError('CRYPTO', `${name} public key must be uncompressed`);
+      const shared = wrap('CRYPTO', `${name} ECDH`, () => curve.getSharedSecret(sk, pk, true));
+      return shared.slice(1);
     },
-    publicKey: (sk) => p256.getPublicKey(sk, false),
-    sign: (sk, m) => p256.sign(hash(m), sk, { prehash: false, format: 'der' }),
-    verify: (pk, m, sig) => p256.verify(sig, hash(m), pk, { prehash: false, format: 'der', lowS: false }),
+    publicKey: (sk) => wrap('CRYPTO', `${name} public key`, () => curve.getPublicKey(sk, false)),
   };
 }
+
+/** P-256 for DHKEM(P-256, HKDF-SHA256). */
+export const p256Group = (kdf: Kdf): DhGroup => nistGroup(p256, 'P-256', HPKE_KEM.P256, 32, 0xff, 32, kdf);
+
+/** An EdDSA scheme as noble exposes it (ed25519, ed448). */
+export type EdwardsLike = typeof ed25519;
+
+/** EdDSA (RFC 8032) with raw-seed private keys; strict verification (no ZIP-215 leniency), like the WASM core. */
+export function eddsaSigner(curve: EdwardsLike, keyLen: number, sigLen: number): Signer {
+  return {
+    privateKeyLength: keyLen,
+    keyGen() {
+      const seed = crypto.getRandomValues(new Uint8Array(keyLen));
+      return { privateKey: seed, publicKey: curve.getPublicKey(seed) };
+    },
+    publicKey: (sk) => curve.getPublicKey(sk),
+    sign: (sk, m) => curve.sign(m, sk),
+    verify: (pk, m, sig) => pk.length === keyLen && sig.length === sigLen && curve.verify(sig, m, pk, { zip215: false }),
+  };
+}
+export const nobleEd25519: Signer = eddsaSigner(ed25519, 32, 64);
+
+/**
+ * ECDSA over a NIST curve with the given hash (ecdsa_secp256r1_sha256 etc.). Signatures are DER (RFC 9420 §5.1.2,
+ * RFC 8446 §4.2.3); signing is deterministic (RFC 6979). Verification accepts high-S signatures, as other MLS
+ * implementations produce them. Private keys are big-endian scalars of `keyLen` bytes.
+ */
+export function ecdsaSigner(curve: NistCurve, hash: (m: Uint8Array) => Uint8Array, keyLen: number): Signer {
+  return {
+    privateKeyLength: keyLen,
+    keyGen() {
+      const sk = curve.utils.randomSecretKey();
+      return { privateKey: sk, publicKey: curve.getPublicKey(sk, false) };
+    },
+    publicKey: (sk) => curve.getPublicKey(sk, false),
+    sign: (sk, m) => curve.sign(hash(m), sk, { prehash: false, format: 'der' }),
+    verify: (pk, m, sig) => curve.verify(sig, hash(m), pk, { prehash: false, format: 'der', lowS: false }),
+  };
+}
+
+/** ECDSA P-256 with SHA-256; `hash` lets the WASM provider hash the message with the core. */
+export const ecdsaP256Signer = (hash: (m: Uint8Array) => Uint8Array = sha256): Signer => ecdsaSigner(p256, hash, 32);
 export const nobleEcdsaP256: Signer = ecdsaP256Signer();
 
 function build(id: CipherSuiteId): CipherSuite {
