@@ -19,8 +19,8 @@ export const AES128_SK_LEN: usize = 704;
 
 /** Bitsliced state, eight u64 words. Secret: wiped by aesWipe(). */
 const Q: usize = memory.data(64, 16);
-/** FIPS 197 §5.2 key expansion words w[0..43], little-endian u32 (BearSSL order). Secret: wiped. */
-const KW: usize = memory.data(176, 16);
+/** Scratch copy of a round key for the key schedule's S-box pass. Secret: wiped by aesWipe(). */
+const T: usize = memory.data(64, 16);
 
 const M1: u64 = 0x5555555555555555;
 const N1: u64 = 0xaaaaaaaaaaaaaaaa;
@@ -241,32 +241,57 @@ function shiftRow(x: u64): u64 {
 }
 
 /**
- * One middle round's linear layer: ShiftRows (§5.1.2), MixColumns (§5.1.3) and AddRoundKey (§5.1.4) with the
- * round key at sk, on the state at q (BearSSL shift_rows + mix_columns + add_round_key).
+ * Rotate each 16-bit row lane of a bitsliced word left by j columns: new[row][c] = old[row][(c + j) mod 4]
+ * (a column is 4 bits, one per block). j is a compile-time constant at every call site.
  */
-function shiftMixAdd(q: usize, sk: usize): void {
-  const q0 = shiftRow(load<u64>(q, 0)), q1 = shiftRow(load<u64>(q, 8));
-  const q2 = shiftRow(load<u64>(q, 16)), q3 = shiftRow(load<u64>(q, 24));
-  const q4 = shiftRow(load<u64>(q, 32)), q5 = shiftRow(load<u64>(q, 40));
-  const q6 = shiftRow(load<u64>(q, 48)), q7 = shiftRow(load<u64>(q, 56));
-  // r_i = q_i rotated by one row (16 bits); MixColumns is then XORs of q, r and their 32-bit rotations,
-  // with the reduction by x^8 + x^4 + x^3 + x + 1 folded into words 0, 1, 3, 4 (via q7 ^ r7).
-  const r0 = rotr<u64>(q0, 16), r1 = rotr<u64>(q1, 16), r2 = rotr<u64>(q2, 16), r3 = rotr<u64>(q3, 16);
-  const r4 = rotr<u64>(q4, 16), r5 = rotr<u64>(q5, 16), r6 = rotr<u64>(q6, 16), r7 = rotr<u64>(q7, 16);
-  const c7 = q7 ^ r7;
-  store<u64>(q, c7 ^ r0 ^ rotr<u64>(q0 ^ r0, 32) ^ load<u64>(sk, 0), 0);
-  store<u64>(q, q0 ^ r0 ^ c7 ^ r1 ^ rotr<u64>(q1 ^ r1, 32) ^ load<u64>(sk, 8), 8);
-  store<u64>(q, q1 ^ r1 ^ r2 ^ rotr<u64>(q2 ^ r2, 32) ^ load<u64>(sk, 16), 16);
-  store<u64>(q, q2 ^ r2 ^ c7 ^ r3 ^ rotr<u64>(q3 ^ r3, 32) ^ load<u64>(sk, 24), 24);
-  store<u64>(q, q3 ^ r3 ^ c7 ^ r4 ^ rotr<u64>(q4 ^ r4, 32) ^ load<u64>(sk, 32), 32);
-  store<u64>(q, q4 ^ r4 ^ r5 ^ rotr<u64>(q5 ^ r5, 32) ^ load<u64>(sk, 40), 40);
-  store<u64>(q, q5 ^ r5 ^ r6 ^ rotr<u64>(q6 ^ r6, 32) ^ load<u64>(sk, 48), 48);
-  store<u64>(q, q6 ^ r6 ^ r7 ^ rotr<u64>(q7 ^ r7, 32) ^ load<u64>(sk, 56), 56);
+@inline
+function lane(x: u64, j: i32): u64 {
+  if (j == 1) return ((x >> 4) & 0x0fff0fff0fff0fff) | ((x << 12) & 0xf000f000f000f000);
+  if (j == 2) return ((x >> 8) & 0x00ff00ff00ff00ff) | ((x << 8) & 0xff00ff00ff00ff00);
+  if (j == 3) return ((x >> 12) & 0x000f000f000f000f) | ((x << 4) & 0xfff0fff0fff0fff0);
+  return x;
 }
 
-/** The final round's linear layer: ShiftRows and AddRoundKey, no MixColumns (FIPS 197 §5.1, Figure 5). */
-function shiftAdd(q: usize, sk: usize): void {
-  for (let i: usize = 0; i < 64; i += 8) store<u64>(q + i, shiftRow(load<u64>(q + i)) ^ load<u64>(sk + i));
+/**
+ * One middle round's linear layer in "fixsliced" form (Adomnicai & Peyrin, TCHES 2021/1, applied to the
+ * ct64 layout): ShiftRows (§5.1.2) is not applied; instead the state is kept with row r rotated by k·r
+ * columns (k = round number mod 4), so MixColumns (§5.1.3) reads row r+1 at a column offset of k and
+ * row r+2 at 2k. Then AddRoundKey (§5.1.4) with a round key stored in the same rotated form
+ * (aes128Schedule). k is a compile-time constant at every call site.
+ */
+@inline
+function mixAdd(q: usize, sk: usize, k: i32): void {
+  const q0 = load<u64>(q, 0), q1 = load<u64>(q, 8), q2 = load<u64>(q, 16), q3 = load<u64>(q, 24);
+  const q4 = load<u64>(q, 32), q5 = load<u64>(q, 40), q6 = load<u64>(q, 48), q7 = load<u64>(q, 56);
+  // r_i: each byte's neighbour one row down in the same (logical) column (BearSSL: rotr16 when k = 0).
+  const r0 = lane(rotr<u64>(q0, 16), k), r1 = lane(rotr<u64>(q1, 16), k);
+  const r2 = lane(rotr<u64>(q2, 16), k), r3 = lane(rotr<u64>(q3, 16), k);
+  const r4 = lane(rotr<u64>(q4, 16), k), r5 = lane(rotr<u64>(q5, 16), k);
+  const r6 = lane(rotr<u64>(q6, 16), k), r7 = lane(rotr<u64>(q7, 16), k);
+  // out = 2·(q ^ r) ^ r ^ (q ^ r two rows down): the xtime reduction by x^8 + x^4 + x^3 + x + 1 (§4.2.1)
+  // feeds bit 7 (c7) into bits 0, 1, 3, 4.
+  const c7 = q7 ^ r7;
+  const j = (2 * k) & 3;
+  store<u64>(q, c7 ^ r0 ^ lane(rotr<u64>(q0 ^ r0, 32), j) ^ load<u64>(sk, 0), 0);
+  store<u64>(q, q0 ^ r0 ^ c7 ^ r1 ^ lane(rotr<u64>(q1 ^ r1, 32), j) ^ load<u64>(sk, 8), 8);
+  store<u64>(q, q1 ^ r1 ^ r2 ^ lane(rotr<u64>(q2 ^ r2, 32), j) ^ load<u64>(sk, 16), 16);
+  store<u64>(q, q2 ^ r2 ^ c7 ^ r3 ^ lane(rotr<u64>(q3 ^ r3, 32), j) ^ load<u64>(sk, 24), 24);
+  store<u64>(q, q3 ^ r3 ^ c7 ^ r4 ^ lane(rotr<u64>(q4 ^ r4, 32), j) ^ load<u64>(sk, 32), 32);
+  store<u64>(q, q4 ^ r4 ^ r5 ^ lane(rotr<u64>(q5 ^ r5, 32), j) ^ load<u64>(sk, 40), 40);
+  store<u64>(q, q5 ^ r5 ^ r6 ^ lane(rotr<u64>(q6 ^ r6, 32), j) ^ load<u64>(sk, 48), 48);
+  store<u64>(q, q6 ^ r6 ^ r7 ^ lane(rotr<u64>(q7 ^ r7, 32), j) ^ load<u64>(sk, 56), 56);
+}
+
+/**
+ * The final round's linear layer (FIPS 197 §5.1, no MixColumns). After round 10 the fixsliced state has
+ * row r rotated by 2r columns (10 mod 4 = 2 skipped ShiftRows), so the pending ShiftRows is ShiftRows^2:
+ * rows 1 and 3 rotate by two columns, rows 0 and 2 stay. Then AddRoundKey with the ordinary last key.
+ */
+function finalAdd(q: usize, sk: usize): void {
+  for (let i: usize = 0; i < 64; i += 8) {
+    const x = load<u64>(q + i);
+    store<u64>(q + i, ((x & 0x0000ffff0000ffff) | (lane(x, 2) & 0xffff0000ffff0000)) ^ load<u64>(sk + i));
+  }
 }
 
 /** AddRoundKey (§5.1.4) with the round key at sk. */
@@ -275,45 +300,67 @@ function addKey(q: usize, sk: usize): void {
   for (let i: usize = 0; i < 64; i += 8) store<u64>(q + i, load<u64>(q + i) ^ load<u64>(sk + i));
 }
 
-/** SubWord (FIPS 197 §5.2) of a little-endian word, through the bitsliced S-box: no table. */
-function subWord(x: u32): u32 {
-  memory.fill(Q, 0, 64);
-  store<u64>(Q, <u64>x);
-  ortho(Q);
-  sbox(Q);
-  ortho(Q);
-  const r = <u32>load<u64>(Q);
-  return r;
+/**
+ * Store the round key held bitsliced in Q as round r's key at sk, rotated for fixslicing (see mixAdd):
+ * round r's key is added to a state whose row i is rotated left by (r mod 4)·i columns, so the key is
+ * rotated the same way. Rounds 0 and 10 use the ordinary key (finalAdd realigns the state first).
+ * The branch is on the public round number only.
+ */
+function storeRoundKey(sk: usize, r: usize): void {
+  const m: usize = r == 10 ? 0 : r & 3;
+  const dst = sk + (r << 6);
+  for (let i: usize = 0; i < 64; i += 8) {
+    const x = load<u64>(Q + i);
+    let y = x;
+    if (m == 1) {
+      // stored[row][c] = key[row][c - row]: rows 1, 2, 3 rotate left by 3, 2, 1 columns.
+      y = (x & 0x000000000000ffff) | (lane(x, 3) & 0x00000000ffff0000)
+        | (lane(x, 2) & 0x0000ffff00000000) | (lane(x, 1) & 0xffff000000000000);
+    } else if (m == 2) {
+      // stored[row][c] = key[row][c - 2·row]: rows 1 and 3 rotate by 2 columns, row 2 by 4 = 0.
+      y = (x & 0x0000ffff0000ffff) | (lane(x, 2) & 0xffff0000ffff0000);
+    } else if (m == 3) {
+      // stored[row][c] = key[row][c - 3·row] = key[row][c + row]: one ordinary ShiftRows.
+      y = shiftRow(x);
+    }
+    store<u64>(dst + i, y);
+  }
 }
 
 /**
- * FIPS 197 §5.2 KeyExpansion for a 16-byte key, then each round key bitsliced (replicated for the four
- * blocks and orthogonalised) into 8 words: 11 x 64 bytes at sk. Constant-time in the key.
+ * FIPS 197 §5.2 KeyExpansion for a 16-byte key, computed directly in the bitsliced domain: round key r is
+ * kept as eight words (the key replicated for the four blocks, orthogonalised), and each next key comes
+ * from one bitsliced S-box pass over it (SubWord on column 3), a row rotation (RotWord), Rcon on row 0 and
+ * a prefix XOR across the four columns (w[i] = w[i-4] ^ w[i-1]). Writes 11 x 64 bytes at sk.
+ * Constant-time in the key: the only data-dependent operations are the S-box circuit, fixed shifts and
+ * masks; Rcon and the loop bounds are public.
  */
 export function aes128Schedule(key: usize, sk: usize): void {
-  // Words are little-endian (BearSSL br_range_dec32le), so RotWord is a right rotation by 8 and Rcon
-  // lands in the low byte.
-  memory.copy(KW, key, 16);
-  let tmp = load<u32>(KW, 12);
-  let rcon: u32 = 1;
-  for (let i: usize = 4; i < 44; i++) {
-    if ((i & 3) == 0) {
-      // Public branch: depends only on the word index.
-      tmp = subWord(rotr<u32>(tmp, 8)) ^ rcon;
-      rcon = ((rcon << 1) ^ ((rcon >> 7) * 0x11b)) & 0xff; // xtime (§4.2.1) on the public round constant
+  interleaveIn(Q, 0, key);
+  const a = load<u64>(Q, 0), b = load<u64>(Q, 32);
+  store<u64>(Q, a, 8); store<u64>(Q, a, 16); store<u64>(Q, a, 24);
+  store<u64>(Q, b, 40); store<u64>(Q, b, 48); store<u64>(Q, b, 56);
+  ortho(Q);
+  storeRoundKey(sk, 0);
+  let rcon: u64 = 1;
+  for (let r: usize = 1; r <= 10; r++) {
+    memory.copy(T, Q, 64);
+    sbox(T);
+    for (let i: usize = 0; i < 8; i++) {
+      // Bitsliced word i holds bit i of every byte: row = 16-bit lane, column = 4 bits (one per block).
+      // RotWord(w3): row j takes row j + 1 (rotr16); column 3 moves to column 0 and is isolated.
+      let t = (rotr<u64>(load<u64>(T + (i << 3)), 16) >> 12) & 0x000f000f000f000f;
+      t ^= ((rcon >> i) & 1) * 0xf; // Rcon[r] (public) in row 0 of column 0
+      t |= t << 4; // broadcast column 0 to all four columns (within each row lane)
+      t |= t << 8;
+      let x = load<u64>(Q + (i << 3));
+      x ^= (x << 4) & 0xfff0fff0fff0fff0; // column c ^= column c-1
+      x ^= (x << 8) & 0xff00ff00ff00ff00; // column c ^= column c-2: now the prefix XOR of columns 0..c
+      store<u64>(Q + (i << 3), x ^ t);
     }
-    tmp ^= load<u32>(KW + ((i - 4) << 2));
-    store<u32>(KW + (i << 2), tmp);
+    rcon = ((rcon << 1) ^ ((rcon >> 7) * 0x11b)) & 0xff; // xtime (§4.2.1) on the public round constant
+    storeRoundKey(sk, r);
   }
-  for (let r: usize = 0; r < 11; r++) {
-    interleaveIn(Q, 0, KW + (r << 4));
-    const a = load<u64>(Q, 0), b = load<u64>(Q, 32);
-    store<u64>(Q, a, 8); store<u64>(Q, a, 16); store<u64>(Q, a, 24);
-    store<u64>(Q, b, 40); store<u64>(Q, b, 48); store<u64>(Q, b, 56);
-    ortho(Q);
-    memory.copy(sk + (r << 6), Q, 64);
-  }
-  tmp = 0;
   aesWipe();
 }
 
@@ -328,12 +375,21 @@ export function aes128Encrypt4(sk: usize, src: usize, dst: usize): void {
   interleaveIn(Q, 3, src + 48);
   ortho(Q);
   addKey(Q, sk);
-  for (let r: usize = 1; r < 10; r++) {
+  // Rounds 1-8 as two groups of four (the fixsliced offset k cycles 1, 2, 3, 0), then round 9 (k = 1).
+  for (let r: usize = 1; r < 9; r += 4) {
     sbox(Q);
-    shiftMixAdd(Q, sk + (r << 6));
+    mixAdd(Q, sk + (r << 6), 1);
+    sbox(Q);
+    mixAdd(Q, sk + ((r + 1) << 6), 2);
+    sbox(Q);
+    mixAdd(Q, sk + ((r + 2) << 6), 3);
+    sbox(Q);
+    mixAdd(Q, sk + ((r + 3) << 6), 0);
   }
   sbox(Q);
-  shiftAdd(Q, sk + 640);
+  mixAdd(Q, sk + 576, 1);
+  sbox(Q);
+  finalAdd(Q, sk + 640);
   ortho(Q);
   interleaveOut(Q, 0, dst);
   interleaveOut(Q, 1, dst + 16);
@@ -341,8 +397,8 @@ export function aes128Encrypt4(sk: usize, src: usize, dst: usize): void {
   interleaveOut(Q, 3, dst + 48);
 }
 
-/** Zero the bitsliced state and the key-expansion words (both hold key- or data-dependent values). */
+/** Zero the bitsliced state and the key-schedule scratch (both hold key- or data-dependent values). */
 export function aesWipe(): void {
   memory.fill(Q, 0, 64);
-  memory.fill(KW, 0, 176);
+  memory.fill(T, 0, 64);
 }
