@@ -1,8 +1,619 @@
-// Ed25519 (RFC 8032 §5.1), strict verification.
-// Public ABI: ed25519PublicKey(seed32, out32); ed25519Sign(seed32, msg, msgLen, out64);
-//   ed25519Verify(pk32, msg, msgLen, sig64): 1 valid, 0 invalid.
-// STUB: to be implemented.
+// Ed25519 (RFC 8032 §5.1) with strict verification.
+//
+// Public ABI (pointers into linear memory):
+//   ed25519PublicKey(seed32, out32)                 RFC 8032 §5.1.5
+//   ed25519Sign(seed32, msg, msgLen, out64)         RFC 8032 §5.1.6
+//   ed25519Verify(pk32, msg, msgLen, sig64): 1 valid, 0 invalid   RFC 8032 §5.1.7, strict:
+//     S < L; A and R canonical (y < p); A must decode to a curve point (x = 0 with the sign bit set is refused);
+//     the cofactorless equation [S]B = R + [k]A, checked as encode([S]B - [k]A) == R byte for byte.
+// Internal: edBaseU(out32, k32): the Montgomery u of [k]B, for x25519Base.
+//
+// Points use extended twisted Edwards coordinates (X:Y:Z:T), x = X/Z, y = Y/Z, xy = T/Z, with ref10's
+// intermediate forms: p2 (X:Y:Z), p1p1 ((X:Z),(Y:T)), precomp (y+x, y-x, 2dxy) and cached (Y+X, Y-X, Z, 2dT).
+//
+// Constant time (secret scalars): public key derivation and signing use a fixed-base comb (ref10
+// ge_scalarmult_base): 64 signed radix-16 digits, and for each digit a table row of [1..8] 16^i B is read by
+// scanning all eight entries with masks, then negated by mask. No branch or memory index depends on a digit.
+// The scalar mod L arithmetic is constant time too (scalar25519.ts). Secret scratch is wiped before returning.
+//
+// Public inputs only (variable time): verification, which decodes the public key, and computes
+// [S]B - [k]A with a sliding-window double-scalar multiplication: odd multiples up to 15 of -A built per call,
+// odd multiples up to 127 of B from a static table.
+//
+// Tables: both tables of multiples of B are computed once, at the first call that needs them, into static
+// memory (not pasted as constants: that keeps ~70 KB of data out of the .wasm). Their content is public, so
+// computing them is not constant time; reading the signing table is. One-time cost: about 40 inversions.
 
-export function ed25519PublicKey(seed: usize, out: usize): void { unreachable(); }
-export function ed25519Sign(seed: usize, msg: usize, msgLen: usize, out: usize): void { unreachable(); }
-export function ed25519Verify(pk: usize, msg: usize, msgLen: usize, sig: usize): i32 { unreachable(); return 0; }
+import {
+  FE,
+  feAdd,
+  feCarry,
+  feCmov,
+  feCopy,
+  feFromBytes,
+  feInvert,
+  feIsCanonical,
+  feIsNegative,
+  feIsZero,
+  feMul,
+  feNeg,
+  feOne,
+  fePow22523,
+  feSq,
+  feSq2,
+  feSub,
+  feToBytes,
+  feZero,
+  wipe,
+} from './field25519';
+import { scIsCanonical, scMulAdd, scReduce64 } from './scalar25519';
+import { sha512Final, sha512Init, sha512Update } from './sha2';
+
+// ---------------------------------------------------------------------------------------------------------
+// Constants (radix 2^25.5 limbs, canonical; computed with BigInt when written).
+
+/** d = -121665/121666 (RFC 8032 §5.1). */
+const D: usize = memory.data<i64>([
+  56195235, 13857412, 51736253, 6949390, 114729, 24766616, 60832955, 30306712, 48412415, 21499315,
+]);
+/** 2d */
+const D2: usize = memory.data<i64>([
+  45281625, 27714825, 36363642, 13898781, 229458, 15978800, 54557047, 27058993, 29715967, 9444199,
+]);
+/** sqrt(-1) = 2^((p-1)/4) (RFC 8032 §5.1.3 step 3). */
+const SQRTM1: usize = memory.data<i64>([
+  34513072, 25610706, 9377949, 3500415, 12389472, 33281959, 41962654, 31548777, 326685, 11406482,
+]);
+/** The base point B (RFC 8032 §5.1): y = 4/5, x even. */
+const BX: usize = memory.data<i64>([
+  52811034, 25909283, 16144682, 17082669, 27570973, 30858332, 40966398, 8378388, 20764389, 8758491,
+]);
+const BY: usize = memory.data<i64>([
+  40265304, 26843545, 13421772, 20132659, 26843545, 6710886, 53687091, 13421772, 40265318, 26843545,
+]);
+
+// ---------------------------------------------------------------------------------------------------------
+// Point layouts: coordinate c of a point at p is at p + c * FE.
+
+const P2: usize = 3 * FE; //      X Y Z
+const P3: usize = 4 * FE; //      X Y Z T
+const P1P1: usize = 4 * FE; //    X Y Z T   (x = X/Z, y = Y/T)
+const PRE: usize = 3 * FE; //     y+x  y-x  2dxy
+const CACHED: usize = 4 * FE; //  Y+X  Y-X  Z  2dT
+
+@inline function cX(p: usize): usize { return p; }
+@inline function cY(p: usize): usize { return p + FE; }
+@inline function cZ(p: usize): usize { return p + 2 * FE; }
+@inline function cT(p: usize): usize { return p + 3 * FE; }
+
+const GT0: usize = memory.data(<i32>FE, 8); // scratch of the group operations
+
+/** p3 = identity (0 : 1 : 1 : 0) */
+function p3Zero(h: usize): void {
+  feZero(cX(h));
+  feOne(cY(h));
+  feOne(cZ(h));
+  feZero(cT(h));
+}
+
+/** r = 2p for p in p2 (or p3: the first three coordinates). ref10 ge_p2_dbl ("dbl-2008-hwcd"). */
+function p2Dbl(r: usize, p: usize): void {
+  feSq(cX(r), cX(p)); //          XX
+  feSq(cZ(r), cY(p)); //          YY
+  feSq2(cT(r), cZ(p)); //         B = 2 Z^2
+  feAdd(cY(r), cX(p), cY(p)); //  X + Y
+  feSq(GT0, cY(r)); //            (X + Y)^2
+  feAdd(cY(r), cZ(r), cX(r)); //  YY + XX
+  feSub(cZ(r), cZ(r), cX(r)); //  YY - XX
+  feSub(cX(r), GT0, cY(r)); //    (X+Y)^2 - YY - XX = 2XY
+  feSub(cT(r), cT(r), cZ(r)); //  2Z^2 - (YY - XX)
+}
+
+/** r = p + q, p in p3, q in precomp (ref10 ge_madd). r must not alias p. */
+function madd(r: usize, p: usize, q: usize): void {
+  feAdd(cX(r), cY(p), cX(p));
+  feSub(cY(r), cY(p), cX(p));
+  feMul(cZ(r), cX(r), q); //           (Y+X)(y+x)
+  feMul(cY(r), cY(r), q + FE); //      (Y-X)(y-x)
+  feMul(cT(r), q + 2 * FE, cT(p)); //  2d xy T
+  feAdd(GT0, cZ(p), cZ(p));
+  feSub(cX(r), cZ(r), cY(r));
+  feAdd(cY(r), cZ(r), cY(r));
+  feAdd(cZ(r), GT0, cT(r));
+  feSub(cT(r), GT0, cT(r));
+}
+
+/** r = p - q, p in p3, q in precomp (ref10 ge_msub). */
+function msub(r: usize, p: usize, q: usize): void {
+  feAdd(cX(r), cY(p), cX(p));
+  feSub(cY(r), cY(p), cX(p));
+  feMul(cZ(r), cX(r), q + FE);
+  feMul(cY(r), cY(r), q);
+  feMul(cT(r), q + 2 * FE, cT(p));
+  feAdd(GT0, cZ(p), cZ(p));
+  feSub(cX(r), cZ(r), cY(r));
+  feAdd(cY(r), cZ(r), cY(r));
+  feSub(cZ(r), GT0, cT(r));
+  feAdd(cT(r), GT0, cT(r));
+}
+
+/** r = p + q, p in p3, q cached (ref10 ge_add, "add-2008-hwcd-3"). r must not alias p. */
+function gAdd(r: usize, p: usize, q: usize): void {
+  feAdd(cX(r), cY(p), cX(p));
+  feSub(cY(r), cY(p), cX(p));
+  feMul(cZ(r), cX(r), q);
+  feMul(cY(r), cY(r), q + FE);
+  feMul(cT(r), q + 3 * FE, cT(p));
+  feMul(cX(r), cZ(p), q + 2 * FE);
+  feAdd(GT0, cX(r), cX(r));
+  feSub(cX(r), cZ(r), cY(r));
+  feAdd(cY(r), cZ(r), cY(r));
+  feAdd(cZ(r), GT0, cT(r));
+  feSub(cT(r), GT0, cT(r));
+}
+
+/** r = p - q, p in p3, q cached (ref10 ge_sub). */
+function gSub(r: usize, p: usize, q: usize): void {
+  feAdd(cX(r), cY(p), cX(p));
+  feSub(cY(r), cY(p), cX(p));
+  feMul(cZ(r), cX(r), q + FE);
+  feMul(cY(r), cY(r), q);
+  feMul(cT(r), q + 3 * FE, cT(p));
+  feMul(cX(r), cZ(p), q + 2 * FE);
+  feAdd(GT0, cX(r), cX(r));
+  feSub(cX(r), cZ(r), cY(r));
+  feAdd(cY(r), cZ(r), cY(r));
+  feSub(cZ(r), GT0, cT(r));
+  feAdd(cT(r), GT0, cT(r));
+}
+
+/** p1p1 -> p2 */
+function toP2(r: usize, p: usize): void {
+  feMul(cX(r), cX(p), cT(p));
+  feMul(cY(r), cY(p), cZ(p));
+  feMul(cZ(r), cZ(p), cT(p));
+}
+
+/** p1p1 -> p3 */
+function toP3(r: usize, p: usize): void {
+  feMul(cX(r), cX(p), cT(p));
+  feMul(cY(r), cY(p), cZ(p));
+  feMul(cZ(r), cZ(p), cT(p));
+  feMul(cT(r), cX(p), cY(p));
+}
+
+/** p3 -> cached */
+function toCached(r: usize, p: usize): void {
+  feAdd(r, cY(p), cX(p));
+  feSub(r + FE, cY(p), cX(p));
+  feCopy(r + 2 * FE, cZ(p));
+  feMul(r + 3 * FE, cT(p), D2);
+}
+
+const ENC_T: usize = memory.data(<i32>(3 * FE), 8);
+
+/** Encode a p2/p3 point (RFC 8032 §5.1.2): y with the sign of x in bit 255. Constant time. */
+function encode(s: usize, h: usize): void {
+  const zi = ENC_T, x = ENC_T + FE, y = ENC_T + 2 * FE;
+  feInvert(zi, cZ(h));
+  feMul(x, cX(h), zi);
+  feMul(y, cY(h), zi);
+  feToBytes(s, y);
+  store<u8>(s + 31, load<u8>(s + 31) ^ <u8>(feIsNegative(x) << 7));
+  wipe(ENC_T, 3 * FE);
+}
+
+const DEC_T: usize = memory.data(<i32>(5 * FE), 8);
+
+/**
+ * Decode a point strictly (RFC 8032 §5.1.3) into h (p3) and NEGATE it (h = -P, as the verification equation
+ * needs [S]B - [k]A). Returns false when the encoding is refused: y >= p, x^2 = (y^2 - 1)/(d y^2 + 1) has no
+ * square root, or x = 0 with the sign bit set. Public inputs only (variable time).
+ */
+function decodeNeg(h: usize, s: usize): bool {
+  if (!feIsCanonical(s)) return false; // step 1: y < p
+  const u = DEC_T, v = DEC_T + FE, v3 = DEC_T + 2 * FE, vxx = DEC_T + 3 * FE, chk = DEC_T + 4 * FE;
+  feFromBytes(cY(h), s);
+  feOne(cZ(h));
+  feSq(u, cY(h));
+  feMul(v, u, D);
+  feSub(u, u, cZ(h)); //              u = y^2 - 1
+  feAdd(v, v, cZ(h)); //              v = d y^2 + 1
+  // Step 2-3: x = u v^3 (u v^7)^((p-5)/8).
+  feSq(v3, v);
+  feMul(v3, v3, v); //                v^3
+  feSq(cX(h), v3);
+  feMul(cX(h), cX(h), v);
+  feMul(cX(h), cX(h), u); //          u v^7
+  fePow22523(cX(h), cX(h));
+  feMul(cX(h), cX(h), v3);
+  feMul(cX(h), cX(h), u);
+  feSq(vxx, cX(h));
+  feMul(vxx, vxx, v); //              v x^2
+  feSub(chk, vxx, u);
+  if (feIsZero(chk) == 0) {
+    feAdd(chk, vxx, u);
+    if (feIsZero(chk) == 0) return false; // v x^2 != +-u: not a square, not on the curve
+    feMul(cX(h), cX(h), SQRTM1); //   v x^2 = -u: multiply by sqrt(-1)
+  }
+  const sign = <i32>(load<u8>(s + 31) >> 7);
+  // Step 4: x = 0 with x_0 = 1 fails; otherwise pick the root whose parity is x_0 -- then negate, so the
+  // result has the opposite parity.
+  if (feIsZero(cX(h)) == 1 && sign == 1) return false;
+  if (feIsNegative(cX(h)) == sign) feNeg(cX(h), cX(h));
+  feMul(cT(h), cX(h), cY(h));
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tables of multiples of B, computed at first use.
+
+/** BASE_TABLE[i][j] = (j+1) 256^i B in precomp form, i < 32, j < 8 (ref10's ge_scalarmult_base table). */
+const BASE_TABLE: usize = memory.data(32 * 8 * <i32>PRE, 8);
+/** ODD_B[i] = (2i+1) B in precomp form, i < 64: the B side of the sliding window in verification. */
+const ODD_B_COUNT: i32 = 64;
+const ODD_B: usize = memory.data(ODD_B_COUNT * <i32>PRE, 8);
+let tablesReady = false;
+
+// Scratch for building the tables: 8 points (X, Y, Z) and 8 running products.
+const BATCH: usize = memory.data(8 * 4 * <i32>FE, 8);
+const TB_P: usize = memory.data(<i32>P3, 8); //  running point
+const TB_Q: usize = memory.data(<i32>P3, 8);
+const TB_C: usize = memory.data(<i32>CACHED, 8);
+const TB_R: usize = memory.data(<i32>P1P1, 8);
+const TB_F: usize = memory.data(<i32>(3 * FE), 8);
+
+@inline function batchPt(i: i32): usize { return BATCH + <usize>i * 3 * FE; }
+@inline function batchProd(i: i32): usize { return BATCH + 24 * FE + <usize>i * FE; }
+
+/** Put p3 point p in batch slot i. */
+function batchPut(i: i32, p: usize): void {
+  const b = batchPt(i);
+  feCopy(b, cX(p));
+  feCopy(b + FE, cY(p));
+  feCopy(b + 2 * FE, cZ(p));
+}
+
+/** Convert batch slots 0..n-1 to affine precomp entries at out[0..n) with one inversion (Montgomery's trick). */
+function batchFlush(out: usize, n: i32): void {
+  feCopy(batchProd(0), batchPt(0) + 2 * FE);
+  for (let i = 1; i < n; i++) feMul(batchProd(i), batchProd(i - 1), batchPt(i) + 2 * FE);
+  const inv = TB_F, x = TB_F + FE, y = TB_F + 2 * FE;
+  feInvert(inv, batchProd(n - 1));
+  for (let i = n - 1; i >= 0; i--) {
+    const zi = batchProd(i); // becomes 1/Z_i
+    if (i > 0) {
+      feMul(zi, inv, batchProd(i - 1));
+      feMul(inv, inv, batchPt(i) + 2 * FE);
+    } else {
+      feCopy(zi, inv);
+    }
+    feMul(x, batchPt(i), zi);
+    feMul(y, batchPt(i) + FE, zi);
+    const e = out + <usize>i * PRE;
+    feAdd(e, y, x);
+    feCarry(e, e);
+    feSub(e + FE, y, x);
+    feCarry(e + FE, e + FE);
+    feMul(e + 2 * FE, x, y);
+    feMul(e + 2 * FE, e + 2 * FE, D2);
+  }
+}
+
+/** Build BASE_TABLE and ODD_B (public data; run once). */
+function buildTables(): void {
+  // Row i: [1..8] P with P = 256^i B.
+  feCopy(cX(TB_P), BX);
+  feCopy(cY(TB_P), BY);
+  feOne(cZ(TB_P));
+  feMul(cT(TB_P), BX, BY);
+  for (let i = 0; i < 32; i++) {
+    toCached(TB_C, TB_P);
+    memory.copy(TB_Q, TB_P, P3); // Q = P
+    batchPut(0, TB_Q);
+    for (let j = 1; j < 8; j++) {
+      gAdd(TB_R, TB_Q, TB_C);
+      toP3(TB_Q, TB_R); // Q = (j+1) P
+      batchPut(j, TB_Q);
+    }
+    batchFlush(BASE_TABLE + <usize>i * 8 * PRE, 8);
+    for (let k = 0; k < 8; k++) { // P = 256 P
+      p2Dbl(TB_R, TB_P);
+      if (k < 7) toP2(TB_P, TB_R);
+      else toP3(TB_P, TB_R);
+    }
+  }
+  // Odd multiples of B: Q = B, then Q += 2B.
+  feCopy(cX(TB_Q), BX);
+  feCopy(cY(TB_Q), BY);
+  feOne(cZ(TB_Q));
+  feMul(cT(TB_Q), BX, BY);
+  p2Dbl(TB_R, TB_Q);
+  toP3(TB_P, TB_R);
+  toCached(TB_C, TB_P); // 2B
+  for (let g = 0; g < ODD_B_COUNT; g += 8) {
+    for (let j = 0; j < 8; j++) {
+      batchPut(j, TB_Q);
+      gAdd(TB_R, TB_Q, TB_C);
+      toP3(TB_Q, TB_R);
+    }
+    batchFlush(ODD_B + <usize>g * PRE, 8);
+  }
+  tablesReady = true;
+}
+
+@inline function ensureTables(): void {
+  if (!tablesReady) buildTables(); // a public flag
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Fixed-base multiplication [a]B, constant time (ref10 ge_scalarmult_base).
+
+const DIGITS: usize = memory.data(64, 8); //       64 signed radix-16 digits of the secret scalar
+const SEL: usize = memory.data(<i32>PRE, 8); //    the selected table entry
+const SEL_NEG: usize = memory.data(<i32>PRE, 8);
+const SM_R: usize = memory.data(<i32>P1P1, 8);
+const SM_S: usize = memory.data(<i32>P2, 8);
+
+/** 0 or -1: -1 when a == b (for small non-negative a, b). Constant time. */
+@inline function eqMask(a: i32, b: i32): i64 {
+  const x = <u32>(a ^ b);
+  return -(<i64>((x - 1) >> 31)); // x == 0 -> 0xffffffff >> 31 = 1
+}
+
+/** SEL = b * 16^(2 pos) ... i.e. BASE_TABLE[pos][|b| - 1] negated when b < 0, identity when b = 0.
+ *  Reads all eight entries of the row and keeps one by mask. Constant time in b (pos is public). */
+function select(pos: i32, b: i32): void {
+  const negMask = <i64>(b >> 31); // -1 when b < 0
+  const babs = b - ((<i32>negMask & b) << 1);
+  feOne(SEL);
+  feOne(SEL + FE);
+  feZero(SEL + 2 * FE);
+  const row = BASE_TABLE + <usize>pos * 8 * PRE;
+  for (let j = 0; j < 8; j++) {
+    const m = eqMask(babs, j + 1);
+    const e = row + <usize>j * PRE;
+    feCmov(SEL, e, m);
+    feCmov(SEL + FE, e + FE, m);
+    feCmov(SEL + 2 * FE, e + 2 * FE, m);
+  }
+  // -(y+x, y-x, 2dxy) = (y-x, y+x, -2dxy)
+  feCopy(SEL_NEG, SEL + FE);
+  feCopy(SEL_NEG + FE, SEL);
+  feNeg(SEL_NEG + 2 * FE, SEL + 2 * FE);
+  feCmov(SEL, SEL_NEG, negMask);
+  feCmov(SEL + FE, SEL_NEG + FE, negMask);
+  feCmov(SEL + 2 * FE, SEL_NEG + 2 * FE, negMask);
+}
+
+/** h = [a]B for a 32-byte little-endian a with a[31] <= 127. Constant time. */
+function scalarmultBase(h: usize, a: usize): void {
+  ensureTables();
+  // a = sum e[i] 16^i with e[i] in [-8, 8): nibbles, then re-centred by a carry (arithmetic, no branch).
+  for (let i = 0; i < 32; i++) {
+    const x = load<u8>(a + <usize>i);
+    store<i8>(DIGITS + <usize>(2 * i), <i8>(x & 15));
+    store<i8>(DIGITS + <usize>(2 * i + 1), <i8>(x >> 4));
+  }
+  let carry: i32 = 0;
+  for (let i = 0; i < 63; i++) {
+    const e = <i32>load<i8>(DIGITS + <usize>i) + carry;
+    carry = (e + 8) >> 4;
+    store<i8>(DIGITS + <usize>i, <i8>(e - (carry << 4)));
+  }
+  store<i8>(DIGITS + 63, <i8>(<i32>load<i8>(DIGITS + 63) + carry));
+  // Odd digits first, multiply by 16, then even digits: sum over i of e[i] 16^i B.
+  p3Zero(h);
+  for (let i = 1; i < 64; i += 2) {
+    select(i >> 1, <i32>load<i8>(DIGITS + <usize>i));
+    madd(SM_R, h, SEL);
+    toP3(h, SM_R);
+  }
+  p2Dbl(SM_R, h);
+  toP2(SM_S, SM_R);
+  p2Dbl(SM_R, SM_S);
+  toP2(SM_S, SM_R);
+  p2Dbl(SM_R, SM_S);
+  toP2(SM_S, SM_R);
+  p2Dbl(SM_R, SM_S);
+  toP3(h, SM_R);
+  for (let i = 0; i < 64; i += 2) {
+    select(i >> 1, <i32>load<i8>(DIGITS + <usize>i));
+    madd(SM_R, h, SEL);
+    toP3(h, SM_R);
+  }
+  wipe(DIGITS, 64);
+  wipe(SEL, PRE);
+  wipe(SEL_NEG, PRE);
+  wipe(SM_R, P1P1);
+  wipe(SM_S, P2);
+  wipe(GT0, FE);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Variable-time double-scalar multiplication for verification (public inputs only).
+
+const SLIDE_A: usize = memory.data(256, 8);
+const SLIDE_B: usize = memory.data(256, 8);
+const A_ODD: usize = memory.data(8 * <i32>CACHED, 8); // (2i+1)(-A), cached
+const DS_R: usize = memory.data(<i32>P2, 8);
+const DS_T: usize = memory.data(<i32>P1P1, 8);
+const DS_U: usize = memory.data(<i32>P3, 8);
+const DS_A2: usize = memory.data(<i32>P3, 8);
+
+/**
+ * Signed sliding-window recoding of a 256-bit scalar (ref10 slide): r[i] in {0, +-1, +-3, ..., +-maxDigit},
+ * sum r[i] 2^i = a, nonzero digits separated by runs of zeros. Variable time: public scalars only.
+ */
+function slide(r: usize, a: usize, maxDigit: i32, maxWidth: i32): void {
+  for (let i = 0; i < 256; i++) store<i8>(r + <usize>i, <i8>((<i32>load<u8>(a + <usize>(i >> 3)) >> (i & 7)) & 1));
+  for (let i = 0; i < 256; i++) {
+    let ri = <i32>load<i8>(r + <usize>i);
+    if (ri == 0) continue;
+    for (let b = 1; b <= maxWidth && i + b < 256; b++) {
+      const rb = <i32>load<i8>(r + <usize>(i + b));
+      if (rb == 0) continue;
+      if (ri + (rb << b) <= maxDigit) {
+        ri += rb << b;
+        store<i8>(r + <usize>(i + b), 0);
+      } else if (ri - (rb << b) >= -maxDigit) {
+        ri -= rb << b;
+        for (let k = i + b; k < 256; k++) {
+          if (load<i8>(r + <usize>k) == 0) {
+            store<i8>(r + <usize>k, 1);
+            break;
+          }
+          store<i8>(r + <usize>k, 0);
+        }
+      } else break;
+    }
+    store<i8>(r + <usize>i, <i8>ri);
+  }
+}
+
+/** r (p2) = [a]A + [b]B for A in p3 (here A is already the negated public key). Variable time. */
+function doubleScalarmultVartime(r: usize, a: usize, A: usize, b: usize): void {
+  slide(SLIDE_A, a, 15, 6);
+  slide(SLIDE_B, b, 127, 8);
+  // A_ODD[i] = (2i+1) A
+  toCached(A_ODD, A);
+  p2Dbl(DS_T, A);
+  toP3(DS_A2, DS_T);
+  for (let i = 1; i < 8; i++) {
+    gAdd(DS_T, DS_A2, A_ODD + <usize>(i - 1) * CACHED);
+    toP3(DS_U, DS_T);
+    toCached(A_ODD + <usize>i * CACHED, DS_U);
+  }
+  feZero(cX(r));
+  feOne(cY(r));
+  feOne(cZ(r));
+  let i = 255;
+  while (i >= 0 && load<i8>(SLIDE_A + <usize>i) == 0 && load<i8>(SLIDE_B + <usize>i) == 0) i--;
+  for (; i >= 0; i--) {
+    p2Dbl(DS_T, r);
+    const da = <i32>load<i8>(SLIDE_A + <usize>i);
+    const db = <i32>load<i8>(SLIDE_B + <usize>i);
+    if (da > 0) {
+      toP3(DS_U, DS_T);
+      gAdd(DS_T, DS_U, A_ODD + <usize>(da >> 1) * CACHED);
+    } else if (da < 0) {
+      toP3(DS_U, DS_T);
+      gSub(DS_T, DS_U, A_ODD + <usize>((-da) >> 1) * CACHED);
+    }
+    if (db > 0) {
+      toP3(DS_U, DS_T);
+      madd(DS_T, DS_U, ODD_B + <usize>(db >> 1) * PRE);
+    } else if (db < 0) {
+      toP3(DS_U, DS_T);
+      msub(DS_T, DS_U, ODD_B + <usize>((-db) >> 1) * PRE);
+    }
+    toP2(r, DS_T);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// RFC 8032 §5.1 operations.
+
+// Signing scratch (secret): h = SHA-512(seed) (scalar s = clamped h[0..32], prefix = h[32..64]), r, k, points.
+const SG_H: usize = memory.data(64, 8);
+const SG_R: usize = memory.data(64, 8); //  SHA-512(prefix || M), then r mod L in its first 32 bytes
+const SG_K: usize = memory.data(64, 8); //  SHA-512(R || A || M), then k mod L
+const SG_A: usize = memory.data(32, 8); //  the public key
+const SG_P: usize = memory.data(<i32>P3, 8);
+
+/** h = SHA-512(seed); clamp its first half into the secret scalar s (RFC 8032 §5.1.5 steps 1-3). */
+@inline function expandSeed(seed: usize): void {
+  sha512Init();
+  sha512Update(seed, 32);
+  sha512Final(SG_H);
+  store<u8>(SG_H, load<u8>(SG_H) & 248);
+  store<u8>(SG_H + 31, (load<u8>(SG_H + 31) & 127) | 64);
+}
+
+@inline function wipeSigning(): void {
+  wipe(SG_H, 64);
+  wipe(SG_R, 64);
+  wipe(SG_K, 64);
+  wipe(SG_P, P3);
+}
+
+/** The public key of a 32-byte seed (RFC 8032 §5.1.5): encode([s]B). Constant time. */
+export function ed25519PublicKey(seed: usize, out: usize): void {
+  expandSeed(seed);
+  scalarmultBase(SG_P, SG_H);
+  encode(out, SG_P);
+  wipeSigning();
+}
+
+/** Sign msg (RFC 8032 §5.1.6): out = R || S (64 bytes). Constant time in the seed and the nonce. */
+export function ed25519Sign(seed: usize, msg: usize, msgLen: usize, out: usize): void {
+  expandSeed(seed);
+  scalarmultBase(SG_P, SG_H);
+  encode(SG_A, SG_P); //                                A = [s]B
+  // Step 2: r = SHA-512(prefix || M) mod L.
+  sha512Init();
+  sha512Update(SG_H + 32, 32);
+  sha512Update(msg, msgLen);
+  sha512Final(SG_R);
+  scReduce64(SG_R, SG_R);
+  // Step 3: R = [r]B (r < L < 2^253, so r[31] <= 127 as scalarmultBase requires).
+  scalarmultBase(SG_P, SG_R);
+  encode(out, SG_P);
+  // Step 4: k = SHA-512(R || A || M) mod L.
+  sha512Init();
+  sha512Update(out, 32);
+  sha512Update(SG_A, 32);
+  sha512Update(msg, msgLen);
+  sha512Final(SG_K);
+  scReduce64(SG_K, SG_K);
+  // Step 5: S = (r + k s) mod L.
+  scMulAdd(out + 32, SG_K, SG_H, SG_R);
+  wipeSigning();
+}
+
+const VF_A: usize = memory.data(<i32>P3, 8);
+const VF_K: usize = memory.data(64, 8);
+const VF_R: usize = memory.data(<i32>P2, 8);
+const VF_ENC: usize = memory.data(32, 8);
+
+/**
+ * Verify sig = R || S on msg under pk (RFC 8032 §5.1.7), strictly. Returns 1 or 0. Public inputs only.
+ * R is not decoded to a point: [S]B - [k]A is computed and encoded canonically, and compared with R's bytes.
+ * The canonical encoding of a point equals R exactly when R is a canonical encoding (y < p; x = 0 only with
+ * a clear sign bit) of that same point, so this is the strict decoding of R and the comparison in one.
+ */
+export function ed25519Verify(pk: usize, msg: usize, msgLen: usize, sig: usize): i32 {
+  if (!scIsCanonical(sig + 32)) return 0; // S >= L (also refuses S + L malleability)
+  if (!feIsCanonical(sig)) return 0; //     R with y >= p (also refused by the comparison; cheaper here)
+  if (!decodeNeg(VF_A, pk)) return 0; //    A: canonical, on the curve; VF_A = -A
+  ensureTables();
+  sha512Init();
+  sha512Update(sig, 32);
+  sha512Update(pk, 32);
+  sha512Update(msg, msgLen);
+  sha512Final(VF_K);
+  scReduce64(VF_K, VF_K);
+  doubleScalarmultVartime(VF_R, VF_K, VF_A, sig + 32); // [k](-A) + [S]B
+  encode(VF_ENC, VF_R);
+  let diff: i32 = 0;
+  for (let i = 0; i < 32; i++) diff |= load<u8>(VF_ENC + <usize>i) ^ load<u8>(sig + <usize>i);
+  return <i32>(diff == 0);
+}
+
+const BU_P: usize = memory.data(<i32>P3, 8);
+const BU_T: usize = memory.data(<i32>(2 * FE), 8);
+
+/**
+ * out = u-coordinate of [k]B (k: a clamped X25519 scalar, so k[31] <= 127) via RFC 7748 §4.1's birational map
+ * u = (1 + y)/(1 - y) = (Z + Y)/(Z - Y). Used by x25519Base. Constant time.
+ */
+export function edBaseU(out: usize, k: usize): void {
+  scalarmultBase(BU_P, k);
+  feAdd(BU_T, cZ(BU_P), cY(BU_P));
+  feSub(BU_T + FE, cZ(BU_P), cY(BU_P));
+  feInvert(BU_T + FE, BU_T + FE);
+  feMul(BU_T, BU_T, BU_T + FE);
+  feToBytes(out, BU_T);
+  wipe(BU_P, P3);
+  wipe(BU_T, 2 * FE);
+}

@@ -1,7 +1,120 @@
-// X25519 (RFC 7748): Montgomery ladder with constant-time conditional swaps.
-// Public ABI: x25519(scalar32, u32, out32): returns 1, or 0 when the result is all zero (low-order input; out is
-//   still written); x25519Base(scalar32, out32).
-// STUB: to be implemented.
+// X25519 (RFC 7748 §5): the Montgomery ladder over Curve25519 with constant-time conditional swaps.
+//
+// Public ABI (pointers into linear memory):
+//   x25519(scalar32, u32, out32): out = X25519(scalar, u); returns 1, or 0 when out is all zero (a low-order
+//     input, RFC 7748 §6.1: callers must refuse it). out is written in both cases.
+//   x25519Base(scalar32, out32): out = X25519(scalar, 9), the public key of a private scalar.
+//
+// Constant time in the scalar (secret): a fixed 255-step ladder, swaps by mask (feCswap), the all-zero check
+// by OR-accumulation without early exit, one inversion by a fixed addition chain. The input u is public but is
+// handled in constant time too. All scratch (clamped scalar, ladder state) is wiped before returning.
 
-export function x25519(scalar: usize, u: usize, out: usize): i32 { unreachable(); return 0; }
-export function x25519Base(scalar: usize, out: usize): void { unreachable(); }
+import {
+  FE,
+  feAdd,
+  feCopy,
+  feCswap,
+  feFromBytes,
+  feInvert,
+  feMul,
+  feMul121666,
+  feOne,
+  feSq,
+  feSub,
+  feToBytes,
+  feZero,
+  wipe,
+} from './field25519';
+import { edBaseU } from './ed25519';
+
+// One scratch block: the clamped scalar, then seven field elements.
+const SCRATCH_LEN: usize = 32 + 7 * FE;
+const K: usize = memory.data(<i32>SCRATCH_LEN, 8);
+const X1: usize = K + 32;
+const X2: usize = X1 + FE;
+const Z2: usize = X1 + 2 * FE;
+const X3: usize = X1 + 3 * FE;
+const Z3: usize = X1 + 4 * FE;
+const T0: usize = X1 + 5 * FE;
+const T1: usize = X1 + 6 * FE;
+
+/** Copy the scalar and clamp it (RFC 7748 §5 decodeScalar25519). */
+@inline function clampInto(k: usize, scalar: usize): void {
+  memory.copy(k, scalar, 32);
+  store<u8>(k, load<u8>(k) & 248);
+  store<u8>(k + 31, (load<u8>(k + 31) & 127) | 64);
+}
+
+/** 1 unless the 32 bytes at p are all zero (OR-accumulate, no early exit: the bytes are a shared secret). */
+@inline function notAllZero(p: usize): i32 {
+  const acc = load<u64>(p, 0) | load<u64>(p, 8) | load<u64>(p, 16) | load<u64>(p, 24);
+  return <i32>(((acc | (0 - acc)) >> 63) & 1);
+}
+
+/** The ladder of RFC 7748 §5 on the clamped scalar at K and u at X1; writes the encoded result to out. */
+function ladder(out: usize): void {
+  feOne(X2);
+  feZero(Z2);
+  feCopy(X3, X1);
+  feOne(Z3);
+  let swap: i32 = 0;
+  for (let t = 254; t >= 0; t--) {
+    const kt = (<i32>load<u8>(K + (<usize>t >> 3)) >> (t & 7)) & 1;
+    swap ^= kt;
+    const mask = -(<i64>swap);
+    feCswap(X2, X3, mask);
+    feCswap(Z2, Z3, mask);
+    swap = kt;
+    // One ladder step (RFC 7748 §5), in ref10's order and register use:
+    // A = x2 + z2, B = x2 - z2, C = x3 + z3, D = x3 - z3, DA = D A, CB = C B,
+    // x3 = (DA + CB)^2, z3 = x1 (DA - CB)^2, x2 = AA BB, z2 = E (BB + 121666 E) with E = AA - BB.
+    feSub(T0, X3, Z3); //  D
+    feSub(T1, X2, Z2); //  B
+    feAdd(X2, X2, Z2); //  A
+    feAdd(Z2, X3, Z3); //  C
+    feMul(Z3, T0, X2); //  DA
+    feMul(Z2, Z2, T1); //  CB
+    feSq(T0, T1); //       BB
+    feSq(T1, X2); //       AA
+    feAdd(X3, Z3, Z2); //  DA + CB
+    feSub(Z2, Z3, Z2); //  DA - CB
+    feMul(X2, T1, T0); //  x2 = AA BB
+    feSub(T1, T1, T0); //  E = AA - BB
+    feSq(Z2, Z2); //       (DA - CB)^2
+    feMul121666(Z3, T1); // 121666 E
+    feSq(X3, X3); //       x3 = (DA + CB)^2
+    feAdd(T0, T0, Z3); //  BB + 121666 E
+    feMul(Z3, X1, Z2); //  z3 = x1 (DA - CB)^2
+    feMul(Z2, T1, T0); //  z2 = E (BB + 121666 E)
+  }
+  const mask = -(<i64>swap);
+  feCswap(X2, X3, mask);
+  feCswap(Z2, Z3, mask);
+  // Return x2 / z2 (z2 = 0 gives 0, the all-zero output of a low-order input).
+  feInvert(Z2, Z2);
+  feMul(X2, X2, Z2);
+  feToBytes(out, X2);
+}
+
+/**
+ * X25519(scalar, u) (RFC 7748 §5). The top bit of u is masked and u >= p is reduced (feFromBytes), as §5
+ * requires. Returns 1, or 0 when the output is all zero (RFC 7748 §6.1). Constant time.
+ */
+export function x25519(scalar: usize, u: usize, out: usize): i32 {
+  clampInto(K, scalar);
+  feFromBytes(X1, u);
+  ladder(out);
+  wipe(K, SCRATCH_LEN);
+  return notAllZero(out);
+}
+
+/**
+ * X25519(scalar, 9) (RFC 7748 §6.1 public key). Computed as [k]B on the birationally equivalent Edwards curve
+ * with the constant-time fixed-base table of ed25519.ts, then u = (1 + y) / (1 - y) (RFC 7748 §4.1): the same
+ * result as the ladder on u = 9, several times faster. Constant time.
+ */
+export function x25519Base(scalar: usize, out: usize): void {
+  clampInto(K, scalar);
+  edBaseU(out, K);
+  wipe(K, SCRATCH_LEN);
+}
