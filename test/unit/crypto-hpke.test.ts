@@ -56,6 +56,10 @@ const aeads: Record<number, () => Aead> = {
 const groups: Record<number, () => DhGroup> = { 0x10: () => p256Group(kdf), 0x20: () => x25519Group(kdf) };
 
 describe('crypto/hpke.ts: RFC 9180 vectors (base mode)', () => {
+  if (!cases) {
+    it.skip('RFC 9180 test vectors not installed (see README "Test vectors")');
+    return;
+  }
   for (const c of cases) {
     const title = `mode ${c.mode}, kem 0x${c.kem_id.toString(16)}, kdf ${c.kdf_id}, aead 0x${c.aead_id.toString(16)}`;
     if (c.mode !== 0) {
