@@ -1,7 +1,7 @@
 /**
  * Array-based tree math (RFC 9420 Appendix C, §4.1 / §7.1 terminology). Leaves sit at even node indices, parents
  * at odd ones; node x has level = number of trailing 1 bits. Pure functions over public indices, each O(log N)
- * or better; no allocation except for the arrays `directPath`/`copath`/`filteredDirectPath` callers ask for.
+ * or better; no allocation except for the arrays `directPath` / `copath` return.
  *
  * `LeafIndex` and `NodeIndex` are branded numbers, so a leaf index is never passed where a node index belongs:
  * convert with `leafToNode` / `nodeToLeaf`, and brand raw numbers (from the wire) with `leafIndex` / `nodeIndex`.
