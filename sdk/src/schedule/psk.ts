@@ -57,7 +57,7 @@ export function pskLabel(id: PreSharedKeyID, index: number, count: number): Uint
  */
 export function pskSecret(cs: CipherSuite, psks: readonly PskInput[]): Uint8Array {
   const zero = new Uint8Array(cs.Nh);
-  let secret = zero;
+  let secret: Uint8Array = zero;
   const count = psks.length;
   if (count > 0xffff) throw new MlsError('BAD_LENGTH', `${count} PSKs: the count is a uint16 (RFC 9420 §8.4)`);
   for (let i = 0; i < count; i++) {
