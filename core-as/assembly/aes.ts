@@ -3,15 +3,18 @@
 //
 // Constant-time: this is the BearSSL "aes_ct64" representation (Thomas Pornin). Four 128-bit blocks are
 // transposed ("orthogonalised") into eight u64 words so that word i holds bit i of every byte of all four
-// blocks; SubBytes is then the Boyar–Peralta Boolean circuit (113 gates) evaluated on whole words, ShiftRows
-// and MixColumns are fixed masks, shifts and rotations, and AddRoundKey is XOR. There is no table, no branch
-// and no memory index that depends on the key or the state: the key schedule uses the same circuit for
-// SubWord. The only loop bounds are the fixed round count.
+// blocks (bit index 16·row + 4·column + block); SubBytes is then the Boyar–Peralta Boolean circuit (113
+// gates) evaluated on whole words, MixColumns is fixed rotations and XORs, and AddRoundKey is XOR.
+// ShiftRows is "fixsliced" away (Adomnicai & Peyrin, TCHES 2021): rounds 1-9 leave the rows rotated and
+// use MixColumns variants and pre-rotated round keys instead, and one cheap realignment follows round 10.
+// The key schedule runs in the same bitsliced domain (SubWord is the same S-box circuit). There is no
+// table, no branch and no memory index that depends on the key or the state; the only branches and loop
+// bounds are on the fixed round count.
 //
 // Internal API:
 //   aes128Schedule(key16, sk): expands the key into 11 bitsliced round keys (88 u64 = 704 bytes at sk).
 //   aes128Encrypt4(sk, src64, dst64): encrypts the four 16-byte blocks at src into dst (src == dst allowed).
-//   aesWipe(): zeroes this file's scratch (the state words and the key-schedule words).
+//   aesWipe(): zeroes this file's scratch (the state words and the key-schedule copy).
 // Callers own the round-key buffer and must wipe it; this file wipes its own scratch via aesWipe().
 
 /** Bytes of expanded round keys for AES-128: 11 round keys x 8 words x 8 bytes. */
