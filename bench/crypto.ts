@@ -29,7 +29,7 @@ type Cell = number | 'not implemented' | 'WRONG' | 'n/a' | 'error';
 /** Measured ops/s per implementation (NaN where not measured). */
 type Cells = { wasm: number; base: number; node: number; webcrypto: number };
 
-const ROUNDS = 5;
+const ROUNDS = 10;
 
 /** ops/s of a synchronous function over `ms` milliseconds, in growing batches. */
 function timeSync(f: Fn, ms: number): number {
