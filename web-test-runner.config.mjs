@@ -35,7 +35,20 @@ export default {
   testsStartTimeout: 120_000,
   testsFinishTimeout: 600_000,
   middleware: [serveVectors],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' })],
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022' }),
+    // @hpke/core (a test oracle) has a Node fallback `import("crypto")`; in the browser it is WebCrypto.
+    {
+      name: 'stub-node-crypto',
+      resolveImport({ source }) {
+        if (source === 'crypto') return '/__stub__/crypto.js';
+      },
+      serve(ctx) {
+        if (ctx.path === '/__stub__/crypto.js')
+          return { body: 'export const webcrypto = globalThis.crypto; export default { webcrypto };', type: 'js' };
+      },
+    },
+  ],
   browsers: [
     chromeLauncher({
       launchOptions: { executablePath: findChrome(), headless: true, args: CHROME_ARGS },

@@ -21,9 +21,10 @@ export const ED25519_SIG_LEN = 64;
 export const HPKE_AEAD_AES128GCM = 0x0001;
 export const HPKE_AEAD_CHACHA20POLY1305 = 0x0003;
 // An HPKE context as laid out in memory: key (32 bytes reserved; AES-128 uses the first 16),
-// base_nonce (12), exporter_secret (32).
+// base_nonce (12), exporter_secret (32), the AEAD id (u32, so export and seal can check the context's suite).
 export const HPKE_CTX_KEY = 0;
 export const HPKE_CTX_NONCE = 32;
 export const HPKE_CTX_EXPORTER = 44;
-export const HPKE_CTX_LEN = 76;
+export const HPKE_CTX_AEAD = 76;
+export const HPKE_CTX_LEN = 80;
 export const HPKE_ENC_LEN = 32; // DHKEM(X25519) Nenc

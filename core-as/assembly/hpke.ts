@@ -32,6 +32,7 @@ import {
   HPKE_CTX_KEY,
   HPKE_CTX_NONCE,
   HPKE_CTX_EXPORTER,
+  HPKE_CTX_AEAD,
   HPKE_ENC_LEN,
   HPKE_CTX_LEN,
 } from './constants';
@@ -77,14 +78,8 @@ const KS_CTX = memory.data(1 + 2 * SHA256_LEN); // key_schedule_context = mode |
 const SECRET = memory.data(SHA256_LEN); // key schedule secret
 const NONCE = memory.data(AEAD_NONCE_LEN); // base_nonce XOR I2OSP(seq, Nn)
 
-// Export (§5.3) labels with the context's suite_id, so the context must record its AEAD id (hpkeExport's ABI
-// does not pass it). A record of >= 80 bytes keeps it as a u32 after exporter_secret. The current 76-byte
-// layout has no spare byte: an AES-128-GCM context then marks the unused upper half of its 32-byte key field
-// with AES_MARK (a ChaCha20-Poly1305 key matches it with probability 2^-128). Both are chosen at compile time.
-const CTX_AEAD: usize = HPKE_CTX_EXPORTER + SHA256_LEN;
-const HAS_AEAD_SLOT: bool = <usize>HPKE_CTX_LEN >= CTX_AEAD + 4;
-const AES_MARK = memory.data<u8>([0x61, 0x65, 0x73, 0x31, 0x32, 0x38, 0x67, 0x63, 0x6d, 0x20, 0x63, 0x74, 0x78, 0x20, 0x69, 0x64]); // "aes128gcm ctx id"
-
+// Export (§5.3) labels with the context's suite_id, so a context records its AEAD id (hpkeExport's ABI does not
+// pass it) as a u32 at HPKE_CTX_AEAD.
 @inline function copy(dst: usize, src: usize, n: usize): void {
   memory.copy(dst, src, n);
 }
@@ -106,18 +101,14 @@ const AES_MARK = memory.data<u8>([0x61, 0x65, 0x73, 0x31, 0x32, 0x38, 0x67, 0x63
   store<u8>(HPKE_SUITE, <u8>aead, 9);
 }
 
-/** Record the AEAD id in a fresh context (see CTX_AEAD). */
+/** Record the AEAD id in a fresh context. */
 @inline function recordAead(ctx: usize, aead: u32): void {
-  if (HAS_AEAD_SLOT) store<u32>(ctx + CTX_AEAD, aead);
-  else if (aead == HPKE_AEAD_AES128GCM) copy(ctx + HPKE_CTX_KEY + AES128_KEY_LEN, AES_MARK, 16);
+  store<u32>(ctx + HPKE_CTX_AEAD, aead);
 }
 
-/** The AEAD id a context was made for. The marker test is an OR-accumulated compare, no early exit. */
+/** The AEAD id a context was made for (public). */
 @inline function contextAead(ctx: usize): u32 {
-  if (HAS_AEAD_SLOT) return load<u32>(ctx + CTX_AEAD);
-  let d: u32 = 0;
-  for (let i: usize = 0; i < 16; i++) d |= <u32>(load<u8>(ctx + HPKE_CTX_KEY + AES128_KEY_LEN + i) ^ load<u8>(AES_MARK + i));
-  return d == 0 ? HPKE_AEAD_AES128GCM : HPKE_AEAD_CHACHA20POLY1305;
+  return load<u32>(ctx + HPKE_CTX_AEAD);
 }
 
 /** Write "HPKE-v1" || suite_id || label at p; returns the length written. */

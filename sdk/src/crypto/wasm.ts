@@ -364,6 +364,10 @@ export class WasmCore {
   #context(aead: number, state: Uint8Array): HpkeContext {
     let seq = 0n;
     const core = this;
+    // RFC 9180 §5.2: the sequence number must never wrap; the core takes it as a u64.
+    const checkSeq = () => {
+      if (seq >= 1n << 64n) throw new MlsError('CRYPTO', 'HPKE sequence number exhausted');
+    };
     const keyed = (extra: number): { p: number; next: number } => {
       const p = core.#arena(C.HPKE_CTX_LEN + extra);
       return { p, next: core.#put(p, state) };
@@ -372,7 +376,7 @@ export class WasmCore {
       seal(aad, pt) {
         checkBytes('aad', aad);
         checkBytes('plaintext', pt);
-        // RFC 9180 §5.2: the sequence number must not wrap (2^96 - 1 for Nn = 12; a JS bigint never wraps).
+        checkSeq();
         const { p, next } = keyed(aad.length + 2 * pt.length + C.AEAD_TAG_LEN);
         const m = core.#put(next, aad);
         const o = core.#put(m, pt);
@@ -384,6 +388,7 @@ export class WasmCore {
         checkBytes('aad', aad);
         checkBytes('ciphertext', ct);
         if (ct.length < C.AEAD_TAG_LEN) throw new MlsError('AEAD_DECRYPT', 'HPKE ciphertext shorter than the tag');
+        checkSeq();
         const ptLen = ct.length - C.AEAD_TAG_LEN;
         const { p, next } = keyed(aad.length + ct.length + ptLen);
         const c = core.#put(next, aad);
