@@ -12,19 +12,29 @@ import { NOBLE_SUITES, nobleSuite, WASM_SUITES, wasmSuite } from '../../sdk/src/
 import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 import { ContentType, SenderType, type ContentBody, type FramedContent } from '../../sdk/src/framing/content.ts';
 import {
+  membershipTag,
   padToMultiple,
   protectPrivateMessage,
   protectPublicMessage,
+  signFramedContent,
   unprotectPrivateMessage,
   unprotectPublicMessage,
+  verifyFramedContent,
+  verifyMembershipTag,
 } from '../../sdk/src/framing/protect.ts';
+import {
+  encodePrivateMessageContent,
+  encodeSenderData,
+  privateContentAAD,
+  senderDataAAD,
+} from '../../sdk/src/framing/private-message.ts';
 import { decodeCommit, encodeCommit } from '../../sdk/src/messages/commit.ts';
 import { WireFormat } from '../../sdk/src/messages/common.ts';
 import type { GroupContext } from '../../sdk/src/messages/group-context.ts';
 import { mlsMessageBytes, mlsMessageFrom } from '../../sdk/src/messages/mls-message.ts';
 import { decodeProposal, encodeProposal } from '../../sdk/src/messages/proposals.ts';
 import { decode } from '../../sdk/src/codec/reader.ts';
-import { createSecretTree } from '../../sdk/src/schedule/secret-tree.ts';
+import { createSecretTree, nextSendKey, receiveKey, senderDataKeyNonce } from '../../sdk/src/schedule/secret-tree.ts';
 import type { LeafIndex } from '../../sdk/src/tree/math.ts';
 import { hex, throwsCode, toHex } from '../lib/bytes.ts';
 import { mlsVectors } from '../lib/vectors.ts';
@@ -182,4 +192,156 @@ describe('message-protection.json (mlswg interop vectors)', () => {
       }
     });
   });
+});
+
+// Negative cases for framing/protect.ts on the suite-1 entry's keys: each check of §6.1-§6.3 has an input that
+// trips it, with its error code; a refused message leaves the caller's secret tree usable (nothing consumed).
+describe('protect.ts: every check has a failing input (message-protection.json, suite 1)', () => {
+  const c = cases?.find((x) => x.cipher_suite === 1);
+  if (!c) {
+    it.skip('message-protection.json not installed (see README "Test vectors")', () => {});
+    return;
+  }
+  for (const p of providers) {
+    const cs = p.get(1);
+    if (!cs) {
+      it.skip(`${p.name}: suite 1 exports not landed yet`, () => {});
+      continue;
+    }
+    const context: GroupContext = {
+      cipherSuite: 1,
+      groupId: hex(c.group_id),
+      epoch: BigInt(c.epoch),
+      treeHash: hex(c.tree_hash),
+      confirmedTranscriptHash: hex(c.confirmed_transcript_hash),
+      extensions: [],
+    };
+    const sigPriv = hex(c.signature_priv);
+    const sigPub = hex(c.signature_pub);
+    const membershipKey = hex(c.membership_key);
+    const senderDataSecret = hex(c.sender_data_secret);
+    const tree = () => createSecretTree(cs, hex(c.encryption_secret), 2);
+    const app: FramedContent = {
+      groupId: context.groupId,
+      epoch: context.epoch,
+      sender: SENDER,
+      authenticatedData: hex('a1a2'),
+      contentType: ContentType.application,
+      applicationData: hex(c.application),
+    };
+    const proposal: FramedContent = { ...app, ...rawBody(c, 'proposal') };
+    const commit: FramedContent = { ...app, ...rawBody(c, 'commit') };
+    const send = (content: FramedContent, extra: Partial<Parameters<typeof protectPrivateMessage>[1]> = {}) =>
+      protectPrivateMessage(cs, { content, signaturePrivateKey: sigPriv, context, secretTree: tree(), senderDataSecret, ...extra })
+        .message;
+    const recv = { context, senderDataSecret, signaturePublicKey: sigPub };
+
+    it(`${p.name}: PrivateMessage refusals (AEAD, group/epoch, leaf, signature, window), tree left usable`, () => {
+      const msg = send(app);
+      const st = tree();
+      const flip = (b: Uint8Array, i: number) => {
+        const x = b.slice();
+        x[i]! ^= 1;
+        return x;
+      };
+      throwsCode(() => unprotectPrivateMessage(cs, { ...msg, ciphertext: flip(msg.ciphertext, msg.ciphertext.length - 1) }, { ...recv, secretTree: st }), 'AEAD_DECRYPT');
+      throwsCode(() => unprotectPrivateMessage(cs, { ...msg, ciphertext: flip(msg.ciphertext, 0) }, { ...recv, secretTree: st }), 'AEAD_DECRYPT'); // sample → sender data key
+      throwsCode(() => unprotectPrivateMessage(cs, { ...msg, encryptedSenderData: flip(msg.encryptedSenderData, 3) }, { ...recv, secretTree: st }), 'AEAD_DECRYPT');
+      throwsCode(() => unprotectPrivateMessage(cs, { ...msg, authenticatedData: hex('a1a3') }, { ...recv, secretTree: st }), 'AEAD_DECRYPT'); // PrivateContentAAD
+      throwsCode(() => unprotectPrivateMessage(cs, { ...msg, epoch: msg.epoch + 1n }, { ...recv, secretTree: st }), 'WRONG_EPOCH');
+      throwsCode(() => unprotectPrivateMessage(cs, { ...msg, groupId: flip(msg.groupId, 0) }, { ...recv, secretTree: st }), 'WRONG_GROUP');
+      throwsCode(() => unprotectPrivateMessage(cs, msg, { ...recv, secretTree: st, signaturePublicKey: () => undefined }), 'INVALID_MESSAGE'); // blank leaf
+      throwsCode(() => unprotectPrivateMessage(cs, msg, { ...recv, secretTree: createSecretTree(cs, hex(c.encryption_secret), 1) }), 'INVALID_MESSAGE'); // leaf 1 outside
+      throwsCode(() => unprotectPrivateMessage(cs, msg, { ...recv, secretTree: st, signaturePublicKey: cs.signatureKeyGen().publicKey }), 'BAD_SIGNATURE');
+      throwsCode(() => unprotectPrivateMessage(cs, msg, { ...recv, secretTree: st, senderDataSecret: new Uint8Array(cs.Nh) }), 'AEAD_DECRYPT');
+      // None of the refusals consumed anything: the message still unprotects with the same tree, once.
+      const ok = unprotectPrivateMessage(cs, msg, { ...recv, secretTree: st });
+      expect(toHex(ok.content.content.authenticatedData)).to.equal('a1a2');
+      throwsCode(() => unprotectPrivateMessage(cs, msg, { ...recv, secretTree: ok.secretTree }), 'REPLAY');
+      // A sender whose ratchet is at 1001 is beyond a fresh receiver's window.
+      const far = receiveKey(cs, tree(), SENDER.leafIndex, 'application', 1000).tree;
+      const farMsg = protectPrivateMessage(cs, { content: app, signaturePrivateKey: sigPriv, context, secretTree: far, senderDataSecret });
+      expect(farMsg.generation).to.equal(1001);
+      throwsCode(() => unprotectPrivateMessage(cs, farMsg.message, { ...recv, secretTree: st }), 'GENERATION_TOO_FAR');
+    });
+
+    it(`${p.name}: padding is zero bytes, sized by the policy; a non-zero padding byte is DECODE`, () => {
+      for (const [padding, check] of [
+        [0, (n: number) => n > 0],
+        [100, (n: number) => n > 100],
+        [padToMultiple(64), (n: number) => n % 64 === 0],
+      ] as const) {
+        const m = send(app, { padding });
+        expect(check(m.ciphertext.length - 16), `padding ${String(padding)}`).to.be.true;
+        const got = unprotectPrivateMessage(cs, m, { ...recv, secretTree: tree() });
+        expect(toHex((got.content.content as { applicationData: Uint8Array }).applicationData)).to.equal(c.application);
+      }
+      // Build a message whose padding has a 1 in it, with the same steps as protectPrivateMessage.
+      const wf = WireFormat.mls_private_message;
+      const signature = signFramedContent(cs, sigPriv, wf, app, context);
+      const plain = encode((w) => encodePrivateMessageContent(w, { ...rawBody(c, 'application'), auth: { signature }, paddingLength: 8 }));
+      plain[plain.length - 3] = 1;
+      const k = nextSendKey(cs, tree(), SENDER.leafIndex, 'application');
+      const ciphertext = cs.aeadSeal(k.key, k.nonce, privateContentAAD(app), plain); // reuse guard 0000
+      const sd = senderDataKeyNonce(cs, senderDataSecret, ciphertext);
+      const sdPlain = encode((w) => encodeSenderData(w, { leafIndex: SENDER.leafIndex, generation: 0, reuseGuard: new Uint8Array(4) }));
+      const encryptedSenderData = cs.aeadSeal(sd.key, sd.nonce, senderDataAAD(app), sdPlain);
+      const bad = { groupId: app.groupId, epoch: app.epoch, contentType: app.contentType, authenticatedData: app.authenticatedData, encryptedSenderData, ciphertext };
+      const e = throwsCode(() => unprotectPrivateMessage(cs, bad, { ...recv, secretTree: tree() }), 'DECODE');
+      expect(e.message).to.contain('padding');
+      plain[plain.length - 3] = 0; // the same message with zero padding is fine
+      const good = { ...bad, ciphertext: cs.aeadSeal(k.key, k.nonce, privateContentAAD(app), plain) };
+      const sd2 = senderDataKeyNonce(cs, senderDataSecret, good.ciphertext);
+      good.encryptedSenderData = cs.aeadSeal(sd2.key, sd2.nonce, senderDataAAD(app), sdPlain);
+      expect(unprotectPrivateMessage(cs, good, { ...recv, secretTree: tree() }).senderData.generation).to.equal(0);
+    });
+
+    it(`${p.name}: the reuse guard is fresh per message and XORed into the nonce`, () => {
+      // Same tree state twice (as after a state loss): same generation, different guards, different ciphertexts.
+      const a = send(app);
+      const b = send(app);
+      expect(toHex(a.ciphertext)).to.not.equal(toHex(b.ciphertext));
+      const g = hex('01020304');
+      const m = send(app, { reuseGuard: g });
+      // Decrypt by hand with nonce XOR guard, then check the plain nonce does not open it.
+      const k = receiveKey(cs, tree(), SENDER.leafIndex, 'application', 0);
+      const guarded = k.nonce.slice();
+      for (let i = 0; i < 4; i++) guarded[i]! ^= g[i]!;
+      cs.aeadOpen(k.key, guarded, privateContentAAD(app), m.ciphertext);
+      throwsCode(() => cs.aeadOpen(k.key, k.nonce, privateContentAAD(app), m.ciphertext), 'AEAD_DECRYPT');
+      throwsCode(() => send(app, { reuseGuard: new Uint8Array(3) }), 'BAD_LENGTH');
+    });
+
+    it(`${p.name}: protect refusals (non-member PrivateMessage, confirmation tag presence) and PublicMessage checks`, () => {
+      throwsCode(() => send({ ...proposal, sender: { senderType: SenderType.external, senderIndex: 0 } }), 'INVALID_MESSAGE');
+      throwsCode(() => send(commit), 'INVALID_MESSAGE'); // commit without confirmation tag
+      throwsCode(() => send(proposal, { confirmationTag: new Uint8Array(32) }), 'INVALID_MESSAGE');
+      throwsCode(() => protectPublicMessage(cs, { content: proposal, signaturePrivateKey: sigPriv, context }), 'INVALID_MESSAGE'); // no membership key
+
+      const pm = protectPublicMessage(cs, { content: proposal, signaturePrivateKey: sigPriv, context, membershipKey });
+      const pub = { context, membershipKey, signaturePublicKey: sigPub };
+      unprotectPublicMessage(cs, pm, pub);
+      const sig = pm.auth.signature.slice();
+      sig[5]! ^= 1;
+      // A changed signature breaks the membership tag first (it covers auth); recompute the tag to reach the signature check.
+      const forged = { ...pm, auth: { signature: sig } };
+      throwsCode(() => unprotectPublicMessage(cs, forged, pub), 'INVALID_MESSAGE');
+      const retagged = { ...forged, membershipTag: membershipTag(cs, membershipKey, forged.content, forged.auth, context) };
+      expect(verifyMembershipTag(cs, membershipKey, retagged, context)).to.be.true;
+      throwsCode(() => unprotectPublicMessage(cs, retagged, pub), 'BAD_SIGNATURE');
+      throwsCode(() => unprotectPublicMessage(cs, { ...pm, membershipTag: undefined }, pub), 'INVALID_MESSAGE');
+      throwsCode(() => unprotectPublicMessage(cs, pm, { ...pub, membershipKey: undefined }), 'INVALID_MESSAGE');
+      throwsCode(() => unprotectPublicMessage(cs, pm, { ...pub, context: { ...context, epoch: context.epoch + 1n } }), 'WRONG_EPOCH');
+      throwsCode(() => unprotectPublicMessage(cs, pm, { ...pub, signaturePublicKey: () => undefined }), 'INVALID_MESSAGE');
+      // An external sender: no membership tag, no GroupContext in the TBS; a tag on it is refused.
+      const ext: FramedContent = { ...proposal, sender: { senderType: SenderType.external, senderIndex: 0 } };
+      const epm = protectPublicMessage(cs, { content: ext, signaturePrivateKey: sigPriv });
+      expect(epm.membershipTag).to.equal(undefined);
+      expect(verifyFramedContent(cs, sigPub, WireFormat.mls_public_message, ext, epm.auth.signature)).to.be.true;
+      expect(unprotectPublicMessage(cs, epm, { context, signaturePublicKey: sigPub }).content.sender.senderType).to.equal(SenderType.external);
+      throwsCode(() => unprotectPublicMessage(cs, { ...epm, membershipTag: new Uint8Array(32) }, { context, signaturePublicKey: sigPub }), 'INVALID_MESSAGE');
+      // Application content in a PublicMessage is refused on receipt too.
+      throwsCode(() => unprotectPublicMessage(cs, { content: app, auth: { signature: sig }, membershipTag: new Uint8Array(32) }, pub), 'INVALID_MESSAGE');
+    });
+  }
 });
