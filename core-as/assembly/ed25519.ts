@@ -28,7 +28,6 @@ import {
   FE,
   feAdd,
   feCarry,
-  feCmov,
   feCopy,
   feFromBytes,
   feInvert,
@@ -351,7 +350,6 @@ function buildTables(): void {
 
 const DIGITS: usize = memory.data(64, 8); //       64 signed radix-16 digits of the secret scalar
 const SEL: usize = memory.data(<i32>PRE, 8); //    the selected table entry
-const SEL_NEG: usize = memory.data(<i32>PRE, 8);
 const SM_R: usize = memory.data(<i32>P1P1, 8);
 const SM_S: usize = memory.data(<i32>P2, 8);
 
@@ -361,29 +359,44 @@ const SM_S: usize = memory.data(<i32>P2, 8);
   return -(<i64>((x - 1) >> 31)); // x == 0 -> 0xffffffff >> 31 = 1
 }
 
-/** SEL = b * 16^(2 pos) ... i.e. BASE_TABLE[pos][|b| - 1] negated when b < 0, identity when b = 0.
- *  Reads all eight entries of the row and keeps one by mask. Constant time in b (pos is public). */
+/**
+ * SEL = [b] 256^pos B in precomp form: BASE_TABLE[pos][|b| - 1], negated when b < 0, the identity when b = 0
+ * (b in [-8, 8]). Every entry of the row is read and combined under masks (one of which at most is all ones),
+ * then the negation is applied by mask: no branch or address depends on b. Constant time (pos is public).
+ */
 function select(pos: i32, b: i32): void {
-  const negMask = <i64>(b >> 31); // -1 when b < 0
-  const babs = b - ((<i32>negMask & b) << 1);
-  feOne(SEL);
-  feOne(SEL + FE);
-  feZero(SEL + 2 * FE);
+  const neg = <i64>(b >> 31); // -1 when b < 0
+  const babs = b - ((<i32>neg & b) << 1);
+  const m0 = eqMask(babs, 1), m1 = eqMask(babs, 2), m2 = eqMask(babs, 3), m3 = eqMask(babs, 4);
+  const m4 = eqMask(babs, 5), m5 = eqMask(babs, 6), m6 = eqMask(babs, 7), m7 = eqMask(babs, 8);
+  const none = ~(m0 | m1 | m2 | m3 | m4 | m5 | m6 | m7); // b = 0: the identity (1, 1, 0)
   const row = BASE_TABLE + <usize>pos * 8 * PRE;
-  for (let j = 0; j < 8; j++) {
-    const m = eqMask(babs, j + 1);
-    const e = row + <usize>j * PRE;
-    feCmov(SEL, e, m);
-    feCmov(SEL + FE, e + FE, m);
-    feCmov(SEL + 2 * FE, e + 2 * FE, m);
+  const E: usize = PRE;
+  for (let o: usize = 0; o < 3 * <usize>FE; o += 8) {
+    const e = row + o;
+    let v =
+      (m0 & load<i64>(e)) |
+      (m1 & load<i64>(e + E)) |
+      (m2 & load<i64>(e + 2 * E)) |
+      (m3 & load<i64>(e + 3 * E)) |
+      (m4 & load<i64>(e + 4 * E)) |
+      (m5 & load<i64>(e + 5 * E)) |
+      (m6 & load<i64>(e + 6 * E)) |
+      (m7 & load<i64>(e + 7 * E));
+    // Limb 0 of y+x and of y-x is 1 in the identity (o = 0 and o = FE), every other limb 0.
+    v |= none & <i64>(<i32>(o == 0) | <i32>(o == <usize>FE));
+    store<i64>(SEL + o, v);
   }
-  // -(y+x, y-x, 2dxy) = (y-x, y+x, -2dxy)
-  feCopy(SEL_NEG, SEL + FE);
-  feCopy(SEL_NEG + FE, SEL);
-  feNeg(SEL_NEG + 2 * FE, SEL + 2 * FE);
-  feCmov(SEL, SEL_NEG, negMask);
-  feCmov(SEL + FE, SEL_NEG + FE, negMask);
-  feCmov(SEL + 2 * FE, SEL_NEG + 2 * FE, negMask);
+  // -(y+x, y-x, 2dxy) = (y-x, y+x, -2dxy), applied under the mask neg.
+  for (let o: usize = 0; o < <usize>FE; o += 8) {
+    const a = load<i64>(SEL + o);
+    const c = load<i64>(SEL + FE + o);
+    const x = neg & (a ^ c);
+    store<i64>(SEL + o, a ^ x);
+    store<i64>(SEL + FE + o, c ^ x);
+    const t = load<i64>(SEL + 2 * FE + o);
+    store<i64>(SEL + 2 * FE + o, t ^ (neg & (t ^ -t)));
+  }
 }
 
 /** h = [a]B for a 32-byte little-endian a with a[31] <= 127. Constant time. */
@@ -424,7 +437,6 @@ function scalarmultBase(h: usize, a: usize): void {
   }
   wipe(DIGITS, 64);
   wipe(SEL, PRE);
-  wipe(SEL_NEG, PRE);
   wipe(SM_R, P1P1);
   wipe(SM_S, P2);
   wipe(GT0, FE);

@@ -419,7 +419,11 @@ export function fePow22523(out: usize, z: usize): void {
   wipe(T0, 4 * FE);
 }
 
-/** h = f * g. Inputs' limbs may be up to ~2^26.6 (sums/differences of two reduced elements). */
+// ---- Generated kernels (multiplication, squaring, and their fused forms for the X25519 ladder) ----
+// Input bounds (ref10's analysis): each limb at most about 2^26.7 in magnitude, i.e. a sum or difference of
+// two or three reduced elements; then no partial sum exceeds 2^62. Outputs are reduced.
+
+/** h = f g. */
 export function feMul(h: usize, f: usize, g: usize): void {
   const f0 = load<i64>(f, 0);
   const f1 = load<i64>(f, 8);
@@ -556,7 +560,7 @@ export function feSq(h: usize, f: usize): void {
   store<i64>(h, h9, 72);
 }
 
-/** h = 2 f^2 (ref10 fe_sq2, used by point doubling). */
+/** h = 2 f^2 (ref10 fe_sq2, for point doubling). */
 export function feSq2(h: usize, f: usize): void {
   const f0 = load<i64>(f, 0);
   const f1 = load<i64>(f, 8);
@@ -632,7 +636,301 @@ export function feSq2(h: usize, f: usize): void {
   store<i64>(h, h9, 72);
 }
 
-/** h = f^(2^n), n >= 1: the limbs stay in locals between squarings (used by the inversion chains). */
+/** h = (a - b)(u + v): two additions fused into a multiplication (the X25519 ladder's DA and CB). */
+export function feMulDiffSum(h: usize, a: usize, b: usize, u: usize, v: usize): void {
+  const f0 = load<i64>(a, 0) - load<i64>(b, 0);
+  const f1 = load<i64>(a, 8) - load<i64>(b, 8);
+  const f2 = load<i64>(a, 16) - load<i64>(b, 16);
+  const f3 = load<i64>(a, 24) - load<i64>(b, 24);
+  const f4 = load<i64>(a, 32) - load<i64>(b, 32);
+  const f5 = load<i64>(a, 40) - load<i64>(b, 40);
+  const f6 = load<i64>(a, 48) - load<i64>(b, 48);
+  const f7 = load<i64>(a, 56) - load<i64>(b, 56);
+  const f8 = load<i64>(a, 64) - load<i64>(b, 64);
+  const f9 = load<i64>(a, 72) - load<i64>(b, 72);
+  const g0 = load<i64>(u, 0) + load<i64>(v, 0);
+  const g1 = load<i64>(u, 8) + load<i64>(v, 8);
+  const g2 = load<i64>(u, 16) + load<i64>(v, 16);
+  const g3 = load<i64>(u, 24) + load<i64>(v, 24);
+  const g4 = load<i64>(u, 32) + load<i64>(v, 32);
+  const g5 = load<i64>(u, 40) + load<i64>(v, 40);
+  const g6 = load<i64>(u, 48) + load<i64>(v, 48);
+  const g7 = load<i64>(u, 56) + load<i64>(v, 56);
+  const g8 = load<i64>(u, 64) + load<i64>(v, 64);
+  const g9 = load<i64>(u, 72) + load<i64>(v, 72);
+  const f1_2 = f1 * 2;
+  const f3_2 = f3 * 2;
+  const f5_2 = f5 * 2;
+  const f7_2 = f7 * 2;
+  const f9_2 = f9 * 2;
+  const g1_19 = g1 * 19;
+  const g2_19 = g2 * 19;
+  const g3_19 = g3 * 19;
+  const g4_19 = g4 * 19;
+  const g5_19 = g5 * 19;
+  const g6_19 = g6 * 19;
+  const g7_19 = g7 * 19;
+  const g8_19 = g8 * 19;
+  const g9_19 = g9 * 19;
+  let h0 = f0 * g0 + f1_2 * g9_19 + f2 * g8_19 + f3_2 * g7_19 + f4 * g6_19 + f5_2 * g5_19 + f6 * g4_19 + f7_2 * g3_19 + f8 * g2_19 + f9_2 * g1_19;
+  let h1 = f0 * g1 + f1 * g0 + f2 * g9_19 + f3 * g8_19 + f4 * g7_19 + f5 * g6_19 + f6 * g5_19 + f7 * g4_19 + f8 * g3_19 + f9 * g2_19;
+  let h2 = f0 * g2 + f1_2 * g1 + f2 * g0 + f3_2 * g9_19 + f4 * g8_19 + f5_2 * g7_19 + f6 * g6_19 + f7_2 * g5_19 + f8 * g4_19 + f9_2 * g3_19;
+  let h3 = f0 * g3 + f1 * g2 + f2 * g1 + f3 * g0 + f4 * g9_19 + f5 * g8_19 + f6 * g7_19 + f7 * g6_19 + f8 * g5_19 + f9 * g4_19;
+  let h4 = f0 * g4 + f1_2 * g3 + f2 * g2 + f3_2 * g1 + f4 * g0 + f5_2 * g9_19 + f6 * g8_19 + f7_2 * g7_19 + f8 * g6_19 + f9_2 * g5_19;
+  let h5 = f0 * g5 + f1 * g4 + f2 * g3 + f3 * g2 + f4 * g1 + f5 * g0 + f6 * g9_19 + f7 * g8_19 + f8 * g7_19 + f9 * g6_19;
+  let h6 = f0 * g6 + f1_2 * g5 + f2 * g4 + f3_2 * g3 + f4 * g2 + f5_2 * g1 + f6 * g0 + f7_2 * g9_19 + f8 * g8_19 + f9_2 * g7_19;
+  let h7 = f0 * g7 + f1 * g6 + f2 * g5 + f3 * g4 + f4 * g3 + f5 * g2 + f6 * g1 + f7 * g0 + f8 * g9_19 + f9 * g8_19;
+  let h8 = f0 * g8 + f1_2 * g7 + f2 * g6 + f3_2 * g5 + f4 * g4 + f5_2 * g3 + f6 * g2 + f7_2 * g1 + f8 * g0 + f9_2 * g9_19;
+  let h9 = f0 * g9 + f1 * g8 + f2 * g7 + f3 * g6 + f4 * g5 + f5 * g4 + f6 * g3 + f7 * g2 + f8 * g1 + f9 * g0;
+  let c: i64;
+  c = (h0 + 33554432) >> 26; h1 += c; h0 -= c << 26;
+  c = (h4 + 33554432) >> 26; h5 += c; h4 -= c << 26;
+  c = (h1 + 16777216) >> 25; h2 += c; h1 -= c << 25;
+  c = (h5 + 16777216) >> 25; h6 += c; h5 -= c << 25;
+  c = (h2 + 33554432) >> 26; h3 += c; h2 -= c << 26;
+  c = (h6 + 33554432) >> 26; h7 += c; h6 -= c << 26;
+  c = (h3 + 16777216) >> 25; h4 += c; h3 -= c << 25;
+  c = (h7 + 16777216) >> 25; h8 += c; h7 -= c << 25;
+  c = (h4 + 33554432) >> 26; h5 += c; h4 -= c << 26;
+  c = (h8 + 33554432) >> 26; h9 += c; h8 -= c << 26;
+  c = (h9 + 16777216) >> 25; h0 += c * 19; h9 -= c << 25;
+  c = (h0 + 33554432) >> 26; h1 += c; h0 -= c << 26;
+  store<i64>(h, h0, 0);
+  store<i64>(h, h1, 8);
+  store<i64>(h, h2, 16);
+  store<i64>(h, h3, 24);
+  store<i64>(h, h4, 32);
+  store<i64>(h, h5, 40);
+  store<i64>(h, h6, 48);
+  store<i64>(h, h7, 56);
+  store<i64>(h, h8, 64);
+  store<i64>(h, h9, 72);
+}
+
+/** h = (a + b)^2. */
+export function feSqSum(h: usize, a: usize, b: usize): void {
+  const f0 = load<i64>(a, 0) + load<i64>(b, 0);
+  const f1 = load<i64>(a, 8) + load<i64>(b, 8);
+  const f2 = load<i64>(a, 16) + load<i64>(b, 16);
+  const f3 = load<i64>(a, 24) + load<i64>(b, 24);
+  const f4 = load<i64>(a, 32) + load<i64>(b, 32);
+  const f5 = load<i64>(a, 40) + load<i64>(b, 40);
+  const f6 = load<i64>(a, 48) + load<i64>(b, 48);
+  const f7 = load<i64>(a, 56) + load<i64>(b, 56);
+  const f8 = load<i64>(a, 64) + load<i64>(b, 64);
+  const f9 = load<i64>(a, 72) + load<i64>(b, 72);
+  const f0_2 = f0 * 2;
+  const f1_2 = f1 * 2;
+  const f1_4 = f1 * 4;
+  const f2_2 = f2 * 2;
+  const f3_2 = f3 * 2;
+  const f3_4 = f3 * 4;
+  const f4_2 = f4 * 2;
+  const f5_19 = f5 * 19;
+  const f5_2 = f5 * 2;
+  const f5_4 = f5 * 4;
+  const f6_19 = f6 * 19;
+  const f6_2 = f6 * 2;
+  const f7_19 = f7 * 19;
+  const f7_2 = f7 * 2;
+  const f7_4 = f7 * 4;
+  const f8_19 = f8 * 19;
+  const f8_2 = f8 * 2;
+  const f9_19 = f9 * 19;
+  const f9_2 = f9 * 2;
+  let h0 = f0 * f0 + f1_4 * f9_19 + f2_2 * f8_19 + f3_4 * f7_19 + f4_2 * f6_19 + f5_2 * f5_19;
+  let h1 = f0_2 * f1 + f2_2 * f9_19 + f3_2 * f8_19 + f4_2 * f7_19 + f5_2 * f6_19;
+  let h2 = f0_2 * f2 + f1_2 * f1 + f3_4 * f9_19 + f4_2 * f8_19 + f5_4 * f7_19 + f6 * f6_19;
+  let h3 = f0_2 * f3 + f1_2 * f2 + f4_2 * f9_19 + f5_2 * f8_19 + f6_2 * f7_19;
+  let h4 = f0_2 * f4 + f1_4 * f3 + f2 * f2 + f5_4 * f9_19 + f6_2 * f8_19 + f7_2 * f7_19;
+  let h5 = f0_2 * f5 + f1_2 * f4 + f2_2 * f3 + f6_2 * f9_19 + f7_2 * f8_19;
+  let h6 = f0_2 * f6 + f1_4 * f5 + f2_2 * f4 + f3_2 * f3 + f7_4 * f9_19 + f8 * f8_19;
+  let h7 = f0_2 * f7 + f1_2 * f6 + f2_2 * f5 + f3_2 * f4 + f8_2 * f9_19;
+  let h8 = f0_2 * f8 + f1_4 * f7 + f2_2 * f6 + f3_4 * f5 + f4 * f4 + f9_2 * f9_19;
+  let h9 = f0_2 * f9 + f1_2 * f8 + f2_2 * f7 + f3_2 * f6 + f4_2 * f5;
+  let c: i64;
+  c = (h0 + 33554432) >> 26; h1 += c; h0 -= c << 26;
+  c = (h4 + 33554432) >> 26; h5 += c; h4 -= c << 26;
+  c = (h1 + 16777216) >> 25; h2 += c; h1 -= c << 25;
+  c = (h5 + 16777216) >> 25; h6 += c; h5 -= c << 25;
+  c = (h2 + 33554432) >> 26; h3 += c; h2 -= c << 26;
+  c = (h6 + 33554432) >> 26; h7 += c; h6 -= c << 26;
+  c = (h3 + 16777216) >> 25; h4 += c; h3 -= c << 25;
+  c = (h7 + 16777216) >> 25; h8 += c; h7 -= c << 25;
+  c = (h4 + 33554432) >> 26; h5 += c; h4 -= c << 26;
+  c = (h8 + 33554432) >> 26; h9 += c; h8 -= c << 26;
+  c = (h9 + 16777216) >> 25; h0 += c * 19; h9 -= c << 25;
+  c = (h0 + 33554432) >> 26; h1 += c; h0 -= c << 26;
+  store<i64>(h, h0, 0);
+  store<i64>(h, h1, 8);
+  store<i64>(h, h2, 16);
+  store<i64>(h, h3, 24);
+  store<i64>(h, h4, 32);
+  store<i64>(h, h5, 40);
+  store<i64>(h, h6, 48);
+  store<i64>(h, h7, 56);
+  store<i64>(h, h8, 64);
+  store<i64>(h, h9, 72);
+}
+
+/** h = (a - b)^2. */
+export function feSqDiff(h: usize, a: usize, b: usize): void {
+  const f0 = load<i64>(a, 0) - load<i64>(b, 0);
+  const f1 = load<i64>(a, 8) - load<i64>(b, 8);
+  const f2 = load<i64>(a, 16) - load<i64>(b, 16);
+  const f3 = load<i64>(a, 24) - load<i64>(b, 24);
+  const f4 = load<i64>(a, 32) - load<i64>(b, 32);
+  const f5 = load<i64>(a, 40) - load<i64>(b, 40);
+  const f6 = load<i64>(a, 48) - load<i64>(b, 48);
+  const f7 = load<i64>(a, 56) - load<i64>(b, 56);
+  const f8 = load<i64>(a, 64) - load<i64>(b, 64);
+  const f9 = load<i64>(a, 72) - load<i64>(b, 72);
+  const f0_2 = f0 * 2;
+  const f1_2 = f1 * 2;
+  const f1_4 = f1 * 4;
+  const f2_2 = f2 * 2;
+  const f3_2 = f3 * 2;
+  const f3_4 = f3 * 4;
+  const f4_2 = f4 * 2;
+  const f5_19 = f5 * 19;
+  const f5_2 = f5 * 2;
+  const f5_4 = f5 * 4;
+  const f6_19 = f6 * 19;
+  const f6_2 = f6 * 2;
+  const f7_19 = f7 * 19;
+  const f7_2 = f7 * 2;
+  const f7_4 = f7 * 4;
+  const f8_19 = f8 * 19;
+  const f8_2 = f8 * 2;
+  const f9_19 = f9 * 19;
+  const f9_2 = f9 * 2;
+  let h0 = f0 * f0 + f1_4 * f9_19 + f2_2 * f8_19 + f3_4 * f7_19 + f4_2 * f6_19 + f5_2 * f5_19;
+  let h1 = f0_2 * f1 + f2_2 * f9_19 + f3_2 * f8_19 + f4_2 * f7_19 + f5_2 * f6_19;
+  let h2 = f0_2 * f2 + f1_2 * f1 + f3_4 * f9_19 + f4_2 * f8_19 + f5_4 * f7_19 + f6 * f6_19;
+  let h3 = f0_2 * f3 + f1_2 * f2 + f4_2 * f9_19 + f5_2 * f8_19 + f6_2 * f7_19;
+  let h4 = f0_2 * f4 + f1_4 * f3 + f2 * f2 + f5_4 * f9_19 + f6_2 * f8_19 + f7_2 * f7_19;
+  let h5 = f0_2 * f5 + f1_2 * f4 + f2_2 * f3 + f6_2 * f9_19 + f7_2 * f8_19;
+  let h6 = f0_2 * f6 + f1_4 * f5 + f2_2 * f4 + f3_2 * f3 + f7_4 * f9_19 + f8 * f8_19;
+  let h7 = f0_2 * f7 + f1_2 * f6 + f2_2 * f5 + f3_2 * f4 + f8_2 * f9_19;
+  let h8 = f0_2 * f8 + f1_4 * f7 + f2_2 * f6 + f3_4 * f5 + f4 * f4 + f9_2 * f9_19;
+  let h9 = f0_2 * f9 + f1_2 * f8 + f2_2 * f7 + f3_2 * f6 + f4_2 * f5;
+  let c: i64;
+  c = (h0 + 33554432) >> 26; h1 += c; h0 -= c << 26;
+  c = (h4 + 33554432) >> 26; h5 += c; h4 -= c << 26;
+  c = (h1 + 16777216) >> 25; h2 += c; h1 -= c << 25;
+  c = (h5 + 16777216) >> 25; h6 += c; h5 -= c << 25;
+  c = (h2 + 33554432) >> 26; h3 += c; h2 -= c << 26;
+  c = (h6 + 33554432) >> 26; h7 += c; h6 -= c << 26;
+  c = (h3 + 16777216) >> 25; h4 += c; h3 -= c << 25;
+  c = (h7 + 16777216) >> 25; h8 += c; h7 -= c << 25;
+  c = (h4 + 33554432) >> 26; h5 += c; h4 -= c << 26;
+  c = (h8 + 33554432) >> 26; h9 += c; h8 -= c << 26;
+  c = (h9 + 16777216) >> 25; h0 += c * 19; h9 -= c << 25;
+  c = (h0 + 33554432) >> 26; h1 += c; h0 -= c << 26;
+  store<i64>(h, h0, 0);
+  store<i64>(h, h1, 8);
+  store<i64>(h, h2, 16);
+  store<i64>(h, h3, 24);
+  store<i64>(h, h4, 32);
+  store<i64>(h, h5, 40);
+  store<i64>(h, h6, 48);
+  store<i64>(h, h7, 56);
+  store<i64>(h, h8, 64);
+  store<i64>(h, h9, 72);
+}
+
+/** h = E (BB + 121666 E) with E = AA - BB: the ladder's z_2 (RFC 7748 §5, as z_2 = E (AA + a24 E)). */
+export function feLadderZ2(h: usize, aa: usize, bb: usize): void {
+  const f0 = load<i64>(aa, 0) - load<i64>(bb, 0);
+  const f1 = load<i64>(aa, 8) - load<i64>(bb, 8);
+  const f2 = load<i64>(aa, 16) - load<i64>(bb, 16);
+  const f3 = load<i64>(aa, 24) - load<i64>(bb, 24);
+  const f4 = load<i64>(aa, 32) - load<i64>(bb, 32);
+  const f5 = load<i64>(aa, 40) - load<i64>(bb, 40);
+  const f6 = load<i64>(aa, 48) - load<i64>(bb, 48);
+  const f7 = load<i64>(aa, 56) - load<i64>(bb, 56);
+  const f8 = load<i64>(aa, 64) - load<i64>(bb, 64);
+  const f9 = load<i64>(aa, 72) - load<i64>(bb, 72);
+  let t0 = f0 * 121666;
+  let t1 = f1 * 121666;
+  let t2 = f2 * 121666;
+  let t3 = f3 * 121666;
+  let t4 = f4 * 121666;
+  let t5 = f5 * 121666;
+  let t6 = f6 * 121666;
+  let t7 = f7 * 121666;
+  let t8 = f8 * 121666;
+  let t9 = f9 * 121666;
+  let c: i64;
+  c = (t9 + 16777216) >> 25; t0 += c * 19; t9 -= c << 25;
+  c = (t1 + 16777216) >> 25; t2 += c; t1 -= c << 25;
+  c = (t3 + 16777216) >> 25; t4 += c; t3 -= c << 25;
+  c = (t5 + 16777216) >> 25; t6 += c; t5 -= c << 25;
+  c = (t7 + 16777216) >> 25; t8 += c; t7 -= c << 25;
+  c = (t0 + 33554432) >> 26; t1 += c; t0 -= c << 26;
+  c = (t2 + 33554432) >> 26; t3 += c; t2 -= c << 26;
+  c = (t4 + 33554432) >> 26; t5 += c; t4 -= c << 26;
+  c = (t6 + 33554432) >> 26; t7 += c; t6 -= c << 26;
+  c = (t8 + 33554432) >> 26; t9 += c; t8 -= c << 26;
+  const g0 = t0 + load<i64>(bb, 0);
+  const g1 = t1 + load<i64>(bb, 8);
+  const g2 = t2 + load<i64>(bb, 16);
+  const g3 = t3 + load<i64>(bb, 24);
+  const g4 = t4 + load<i64>(bb, 32);
+  const g5 = t5 + load<i64>(bb, 40);
+  const g6 = t6 + load<i64>(bb, 48);
+  const g7 = t7 + load<i64>(bb, 56);
+  const g8 = t8 + load<i64>(bb, 64);
+  const g9 = t9 + load<i64>(bb, 72);
+  const f1_2 = f1 * 2;
+  const f3_2 = f3 * 2;
+  const f5_2 = f5 * 2;
+  const f7_2 = f7 * 2;
+  const f9_2 = f9 * 2;
+  const g1_19 = g1 * 19;
+  const g2_19 = g2 * 19;
+  const g3_19 = g3 * 19;
+  const g4_19 = g4 * 19;
+  const g5_19 = g5 * 19;
+  const g6_19 = g6 * 19;
+  const g7_19 = g7 * 19;
+  const g8_19 = g8 * 19;
+  const g9_19 = g9 * 19;
+  let h0 = f0 * g0 + f1_2 * g9_19 + f2 * g8_19 + f3_2 * g7_19 + f4 * g6_19 + f5_2 * g5_19 + f6 * g4_19 + f7_2 * g3_19 + f8 * g2_19 + f9_2 * g1_19;
+  let h1 = f0 * g1 + f1 * g0 + f2 * g9_19 + f3 * g8_19 + f4 * g7_19 + f5 * g6_19 + f6 * g5_19 + f7 * g4_19 + f8 * g3_19 + f9 * g2_19;
+  let h2 = f0 * g2 + f1_2 * g1 + f2 * g0 + f3_2 * g9_19 + f4 * g8_19 + f5_2 * g7_19 + f6 * g6_19 + f7_2 * g5_19 + f8 * g4_19 + f9_2 * g3_19;
+  let h3 = f0 * g3 + f1 * g2 + f2 * g1 + f3 * g0 + f4 * g9_19 + f5 * g8_19 + f6 * g7_19 + f7 * g6_19 + f8 * g5_19 + f9 * g4_19;
+  let h4 = f0 * g4 + f1_2 * g3 + f2 * g2 + f3_2 * g1 + f4 * g0 + f5_2 * g9_19 + f6 * g8_19 + f7_2 * g7_19 + f8 * g6_19 + f9_2 * g5_19;
+  let h5 = f0 * g5 + f1 * g4 + f2 * g3 + f3 * g2 + f4 * g1 + f5 * g0 + f6 * g9_19 + f7 * g8_19 + f8 * g7_19 + f9 * g6_19;
+  let h6 = f0 * g6 + f1_2 * g5 + f2 * g4 + f3_2 * g3 + f4 * g2 + f5_2 * g1 + f6 * g0 + f7_2 * g9_19 + f8 * g8_19 + f9_2 * g7_19;
+  let h7 = f0 * g7 + f1 * g6 + f2 * g5 + f3 * g4 + f4 * g3 + f5 * g2 + f6 * g1 + f7 * g0 + f8 * g9_19 + f9 * g8_19;
+  let h8 = f0 * g8 + f1_2 * g7 + f2 * g6 + f3_2 * g5 + f4 * g4 + f5_2 * g3 + f6 * g2 + f7_2 * g1 + f8 * g0 + f9_2 * g9_19;
+  let h9 = f0 * g9 + f1 * g8 + f2 * g7 + f3 * g6 + f4 * g5 + f5 * g4 + f6 * g3 + f7 * g2 + f8 * g1 + f9 * g0;
+  c = (h0 + 33554432) >> 26; h1 += c; h0 -= c << 26;
+  c = (h4 + 33554432) >> 26; h5 += c; h4 -= c << 26;
+  c = (h1 + 16777216) >> 25; h2 += c; h1 -= c << 25;
+  c = (h5 + 16777216) >> 25; h6 += c; h5 -= c << 25;
+  c = (h2 + 33554432) >> 26; h3 += c; h2 -= c << 26;
+  c = (h6 + 33554432) >> 26; h7 += c; h6 -= c << 26;
+  c = (h3 + 16777216) >> 25; h4 += c; h3 -= c << 25;
+  c = (h7 + 16777216) >> 25; h8 += c; h7 -= c << 25;
+  c = (h4 + 33554432) >> 26; h5 += c; h4 -= c << 26;
+  c = (h8 + 33554432) >> 26; h9 += c; h8 -= c << 26;
+  c = (h9 + 16777216) >> 25; h0 += c * 19; h9 -= c << 25;
+  c = (h0 + 33554432) >> 26; h1 += c; h0 -= c << 26;
+  store<i64>(h, h0, 0);
+  store<i64>(h, h1, 8);
+  store<i64>(h, h2, 16);
+  store<i64>(h, h3, 24);
+  store<i64>(h, h4, 32);
+  store<i64>(h, h5, 40);
+  store<i64>(h, h6, 48);
+  store<i64>(h, h7, 56);
+  store<i64>(h, h8, 64);
+  store<i64>(h, h9, 72);
+}
+
+/** h = f^(2^n), n >= 1: the limbs stay in locals between squarings (for the inversion chains). */
 export function feSqN(h: usize, f: usize, n: i32): void {
   let f0 = load<i64>(f, 0);
   let f1 = load<i64>(f, 8);

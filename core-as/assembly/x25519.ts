@@ -5,30 +5,31 @@
 //     input, RFC 7748 §6.1: callers must refuse it). out is written in both cases.
 //   x25519Base(scalar32, out32): out = X25519(scalar, 9), the public key of a private scalar.
 //
-// Constant time in the scalar (secret): a fixed 255-step ladder, swaps by mask (feCswap), the all-zero check
+// Constant time in the scalar (secret): a fixed 255-step ladder, swaps by mask (cswap2), the all-zero check
 // by OR-accumulation without early exit, one inversion by a fixed addition chain. The input u is public but is
 // handled in constant time too. All scratch (clamped scalar, ladder state) is wiped before returning.
+// Each ladder step is 5 multiplications and 4 squarings, with the ladder's additions fused into them
+// (feMulDiffSum, feSqSum, feSqDiff, feLadderZ2): no separate add/sub pass over memory.
 
 import {
   FE,
-  feAdd,
   feCopy,
-  feCswap,
   feFromBytes,
   feInvert,
+  feLadderZ2,
   feMul,
-  feMul121666,
+  feMulDiffSum,
   feOne,
-  feSq,
-  feSub,
+  feSqDiff,
+  feSqSum,
   feToBytes,
   feZero,
   wipe,
 } from './field25519';
 import { edBaseU } from './ed25519';
 
-// One scratch block: the clamped scalar, then seven field elements.
-const SCRATCH_LEN: usize = 32 + 7 * FE;
+// One scratch block: the clamped scalar, then nine field elements.
+const SCRATCH_LEN: usize = 32 + 9 * FE;
 const K: usize = memory.data(<i32>SCRATCH_LEN, 8);
 const X1: usize = K + 32;
 const X2: usize = X1 + FE;
@@ -37,6 +38,8 @@ const X3: usize = X1 + 3 * FE;
 const Z3: usize = X1 + 4 * FE;
 const T0: usize = X1 + 5 * FE;
 const T1: usize = X1 + 6 * FE;
+const T2: usize = X1 + 7 * FE;
+const T3: usize = X1 + 8 * FE;
 
 /** Copy the scalar and clamp it (RFC 7748 §5 decodeScalar25519). */
 @inline function clampInto(k: usize, scalar: usize): void {
@@ -51,6 +54,20 @@ const T1: usize = X1 + 6 * FE;
   return <i32>(((acc | (0 - acc)) >> 63) & 1);
 }
 
+/** Swap (x2, z2) with (x3, z3) when mask is all ones (RFC 7748 §5 cswap, constant time: masked xor). */
+function cswap2(mask: i64): void {
+  for (let o: usize = 0; o < <usize>FE; o += 8) {
+    const a = load<i64>(X2 + o), b = load<i64>(X3 + o);
+    const c = load<i64>(Z2 + o), d = load<i64>(Z3 + o);
+    const x = mask & (a ^ b);
+    const y = mask & (c ^ d);
+    store<i64>(X2 + o, a ^ x);
+    store<i64>(X3 + o, b ^ x);
+    store<i64>(Z2 + o, c ^ y);
+    store<i64>(Z3 + o, d ^ y);
+  }
+}
+
 /** The ladder of RFC 7748 §5 on the clamped scalar at K and u at X1; writes the encoded result to out. */
 function ladder(out: usize): void {
   feOne(X2);
@@ -61,35 +78,22 @@ function ladder(out: usize): void {
   for (let t = 254; t >= 0; t--) {
     const kt = (<i32>load<u8>(K + (<usize>t >> 3)) >> (t & 7)) & 1;
     swap ^= kt;
-    const mask = -(<i64>swap);
-    feCswap(X2, X3, mask);
-    feCswap(Z2, Z3, mask);
+    cswap2(-(<i64>swap));
     swap = kt;
-    // One ladder step (RFC 7748 §5), in ref10's order and register use:
-    // A = x2 + z2, B = x2 - z2, C = x3 + z3, D = x3 - z3, DA = D A, CB = C B,
+    // One ladder step (RFC 7748 §5): A = x2 + z2, B = x2 - z2, C = x3 + z3, D = x3 - z3, DA = D A, CB = C B,
     // x3 = (DA + CB)^2, z3 = x1 (DA - CB)^2, x2 = AA BB, z2 = E (BB + 121666 E) with E = AA - BB.
-    feSub(T0, X3, Z3); //  D
-    feSub(T1, X2, Z2); //  B
-    feAdd(X2, X2, Z2); //  A
-    feAdd(Z2, X3, Z3); //  C
-    feMul(Z3, T0, X2); //  DA
-    feMul(Z2, Z2, T1); //  CB
-    feSq(T0, T1); //       BB
-    feSq(T1, X2); //       AA
-    feAdd(X3, Z3, Z2); //  DA + CB
-    feSub(Z2, Z3, Z2); //  DA - CB
-    feMul(X2, T1, T0); //  x2 = AA BB
-    feSub(T1, T1, T0); //  E = AA - BB
-    feSq(Z2, Z2); //       (DA - CB)^2
-    feMul121666(Z3, T1); // 121666 E
-    feSq(X3, X3); //       x3 = (DA + CB)^2
-    feAdd(T0, T0, Z3); //  BB + 121666 E
-    feMul(Z3, X1, Z2); //  z3 = x1 (DA - CB)^2
-    feMul(Z2, T1, T0); //  z2 = E (BB + 121666 E)
+    // The additions are fused into the multiplications that consume them (field25519.ts).
+    feMulDiffSum(T0, X3, Z3, X2, Z2); // DA = (x3 - z3)(x2 + z2)
+    feMulDiffSum(T1, X2, Z2, X3, Z3); // CB = (x2 - z2)(x3 + z3)
+    feSqSum(T2, X2, Z2); //             AA
+    feSqDiff(T3, X2, Z2); //            BB
+    feSqSum(X3, T0, T1); //             x3 = (DA + CB)^2
+    feSqDiff(Z3, T0, T1); //            (DA - CB)^2
+    feMul(Z3, Z3, X1); //               z3 = x1 (DA - CB)^2
+    feMul(X2, T2, T3); //               x2 = AA BB
+    feLadderZ2(Z2, T2, T3); //          z2 = E (BB + 121666 E)
   }
-  const mask = -(<i64>swap);
-  feCswap(X2, X3, mask);
-  feCswap(Z2, Z3, mask);
+  cswap2(-(<i64>swap));
   // Return x2 / z2 (z2 = 0 gives 0, the all-zero output of a low-order input).
   feInvert(Z2, Z2);
   feMul(X2, X2, Z2);
