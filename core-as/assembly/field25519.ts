@@ -192,33 +192,6 @@ export function feCmov(f: usize, g: usize, mask: i64): void {
   store<i64>(f, a9 ^ (mask & (a9 ^ load<i64>(g, 72))), 72);
 }
 
-/** h = f * 121666 (RFC 7748 §5: a24 + 1 with the ladder written as z_2 = E * (BB + 121666 E)). */
-export function feMul121666(h: usize, f: usize): void {
-  let h0 = ld(f, 0) * 121666;
-  let h1 = ld(f, 1) * 121666;
-  let h2 = ld(f, 2) * 121666;
-  let h3 = ld(f, 3) * 121666;
-  let h4 = ld(f, 4) * 121666;
-  let h5 = ld(f, 5) * 121666;
-  let h6 = ld(f, 6) * 121666;
-  let h7 = ld(f, 7) * 121666;
-  let h8 = ld(f, 8) * 121666;
-  let h9 = ld(f, 9) * 121666;
-  let c: i64;
-  c = (h9 + 16777216) >> 25; h0 += c * 19; h9 -= c << 25;
-  c = (h1 + 16777216) >> 25; h2 += c; h1 -= c << 25;
-  c = (h3 + 16777216) >> 25; h4 += c; h3 -= c << 25;
-  c = (h5 + 16777216) >> 25; h6 += c; h5 -= c << 25;
-  c = (h7 + 16777216) >> 25; h8 += c; h7 -= c << 25;
-  c = (h0 + 33554432) >> 26; h1 += c; h0 -= c << 26;
-  c = (h2 + 33554432) >> 26; h3 += c; h2 -= c << 26;
-  c = (h4 + 33554432) >> 26; h5 += c; h4 -= c << 26;
-  c = (h6 + 33554432) >> 26; h7 += c; h6 -= c << 26;
-  c = (h8 + 33554432) >> 26; h9 += c; h8 -= c << 26;
-  st(h, 0, h0); st(h, 1, h1); st(h, 2, h2); st(h, 3, h3); st(h, 4, h4);
-  st(h, 5, h5); st(h, 6, h6); st(h, 7, h7); st(h, 8, h8); st(h, 9, h9);
-}
-
 /** h = f with its limbs carried into the reduced range (same residue). */
 export function feCarry(h: usize, f: usize): void {
   let h0 = ld(f, 0), h1 = ld(f, 1), h2 = ld(f, 2), h3 = ld(f, 3), h4 = ld(f, 4);

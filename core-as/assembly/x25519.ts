@@ -5,7 +5,7 @@
 //     input, RFC 7748 §6.1: callers must refuse it). out is written in both cases.
 //   x25519Base(scalar32, out32): out = X25519(scalar, 9), the public key of a private scalar.
 //
-// Constant time in the scalar (secret): a fixed 255-step ladder, swaps by mask (cswap2), the all-zero check
+// Constant time in the scalar (secret): a fixed 255-step ladder, swaps by mask (feCswap), the all-zero check
 // by OR-accumulation without early exit, one inversion by a fixed addition chain. The input u is public but is
 // handled in constant time too. All scratch (clamped scalar, ladder state) is wiped before returning.
 // Each ladder step is 5 multiplications and 4 squarings, with the ladder's additions fused into them
@@ -14,6 +14,7 @@
 import {
   FE,
   feCopy,
+  feCswap,
   feFromBytes,
   feInvert,
   feLadderZ2,
@@ -54,20 +55,6 @@ const T3: usize = X1 + 8 * FE;
   return <i32>(((acc | (0 - acc)) >> 63) & 1);
 }
 
-/** Swap (x2, z2) with (x3, z3) when mask is all ones (RFC 7748 §5 cswap, constant time: masked xor). */
-function cswap2(mask: i64): void {
-  for (let o: usize = 0; o < <usize>FE; o += 8) {
-    const a = load<i64>(X2 + o), b = load<i64>(X3 + o);
-    const c = load<i64>(Z2 + o), d = load<i64>(Z3 + o);
-    const x = mask & (a ^ b);
-    const y = mask & (c ^ d);
-    store<i64>(X2 + o, a ^ x);
-    store<i64>(X3 + o, b ^ x);
-    store<i64>(Z2 + o, c ^ y);
-    store<i64>(Z3 + o, d ^ y);
-  }
-}
-
 /** The ladder of RFC 7748 §5 on the clamped scalar at K and u at X1; writes the encoded result to out. */
 function ladder(out: usize): void {
   feOne(X2);
@@ -78,7 +65,9 @@ function ladder(out: usize): void {
   for (let t = 254; t >= 0; t--) {
     const kt = (<i32>load<u8>(K + (<usize>t >> 3)) >> (t & 7)) & 1;
     swap ^= kt;
-    cswap2(-(<i64>swap));
+    const mask = -(<i64>swap);
+    feCswap(X2, X3, mask);
+    feCswap(Z2, Z3, mask);
     swap = kt;
     // One ladder step (RFC 7748 §5): A = x2 + z2, B = x2 - z2, C = x3 + z3, D = x3 - z3, DA = D A, CB = C B,
     // x3 = (DA + CB)^2, z3 = x1 (DA - CB)^2, x2 = AA BB, z2 = E (BB + 121666 E) with E = AA - BB.
@@ -93,7 +82,9 @@ function ladder(out: usize): void {
     feMul(X2, T2, T3); //               x2 = AA BB
     feLadderZ2(Z2, T2, T3); //          z2 = E (BB + 121666 E)
   }
-  cswap2(-(<i64>swap));
+  const mask = -(<i64>swap);
+  feCswap(X2, X3, mask);
+  feCswap(Z2, Z3, mask);
   // Return x2 / z2 (z2 = 0 gives 0, the all-zero output of a low-order input).
   feInvert(Z2, Z2);
   feMul(X2, X2, Z2);
