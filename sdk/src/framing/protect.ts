@@ -97,7 +97,10 @@ function checkGroupEpoch(groupId: Uint8Array, epoch: bigint, context: GroupConte
 function lookupKey(key: Uint8Array | SignatureKeyLookup, sender: Sender): Uint8Array {
   const k = key instanceof Uint8Array ? key : key(sender);
   if (k === undefined)
-    throw new MlsError('INVALID_MESSAGE', `no signature key for sender ${JSON.stringify(sender)} (blank leaf or unknown sender)`);
+    throw new MlsError(
+      'INVALID_MESSAGE',
+      `no signature key for sender ${JSON.stringify(sender)} (blank leaf or unknown sender)`,
+    );
   return k;
 }
 
@@ -116,7 +119,8 @@ export function signFramedContent(
   content: FramedContent,
   context?: ContextInput,
 ): Uint8Array {
-  return signWithLabel(cs, signaturePrivateKey, SIGN_LABEL, framedContentTBS({ wireFormat, content, context: ctxBytes(context) }));
+  const tbs = framedContentTBS({ wireFormat, content, context: ctxBytes(context) });
+  return signWithLabel(cs, signaturePrivateKey, SIGN_LABEL, tbs);
 }
 
 /**
@@ -136,7 +140,11 @@ export function verifyFramedContent(
 }
 
 /** The FramedContentAuthData of freshly signed content; the confirmation tag exactly for commits (§6.1). */
-function authData(content: FramedContent, signature: Uint8Array, confirmationTag: Uint8Array | undefined): FramedContentAuthData {
+function authData(
+  content: FramedContent,
+  signature: Uint8Array,
+  confirmationTag: Uint8Array | undefined,
+): FramedContentAuthData {
   const isCommit = content.contentType === ContentType.commit;
   if (isCommit !== (confirmationTag !== undefined))
     throw new MlsError('INVALID_MESSAGE', 'confirmation_tag must be given exactly for commit content (RFC 9420 §6.1)');
@@ -159,7 +167,8 @@ export function signContent(
   },
 ): AuthenticatedContent {
   const signature = signFramedContent(cs, input.signaturePrivateKey, input.wireFormat, input.content, input.context);
-  return { wireFormat: input.wireFormat, content: input.content, auth: authData(input.content, signature, input.confirmationTag) };
+  const auth = authData(input.content, signature, input.confirmationTag);
+  return { wireFormat: input.wireFormat, content: input.content, auth };
 }
 
 // --- §6.2 PublicMessage ---
@@ -180,7 +189,12 @@ export function membershipTag(
 }
 
 /** True when a PublicMessage's membership_tag verifies (constant-time compare); false when it has none. */
-export function verifyMembershipTag(cs: CipherSuite, membershipKey: Uint8Array, pm: PublicMessage, context: ContextInput): boolean {
+export function verifyMembershipTag(
+  cs: CipherSuite,
+  membershipKey: Uint8Array,
+  pm: PublicMessage,
+  context: ContextInput,
+): boolean {
   if (pm.membershipTag === undefined) return false;
   return constantTimeEqual(membershipTag(cs, membershipKey, pm.content, pm.auth, context), pm.membershipTag);
 }
@@ -200,7 +214,7 @@ export interface ProtectPublicInput {
  * Protect content as a PublicMessage (§6.2): sign, then add the membership tag for member senders.
  * @throws MlsError INVALID_MESSAGE for application content (§6: application messages MUST use PrivateMessage),
  *   a missing context or membership key, or a confirmation tag given for non-commits (or missing for a commit).
- * @example const pm = protectPublicMessage(cs, { content, signaturePrivateKey, context, membershipKey, confirmationTag });
+ * @example const pm = protectPublicMessage(cs, { content, signaturePrivateKey, context, membershipKey });
  */
 export function protectPublicMessage(cs: CipherSuite, input: ProtectPublicInput): PublicMessage {
   const { content } = input;
@@ -209,8 +223,9 @@ export function protectPublicMessage(cs: CipherSuite, input: ProtectPublicInput)
   const ac = signContent(cs, { ...input, wireFormat: WireFormat.mls_public_message });
   if (content.sender.senderType !== SenderType.member) return { content, auth: ac.auth };
   if (input.membershipKey === undefined || input.context === undefined)
-    throw new MlsError('INVALID_MESSAGE', 'a member\'s PublicMessage needs the membership_key and GroupContext (§6.2)');
-  return { content, auth: ac.auth, membershipTag: membershipTag(cs, input.membershipKey, content, ac.auth, input.context) };
+    throw new MlsError('INVALID_MESSAGE', "a member's PublicMessage needs the membership_key and GroupContext (§6.2)");
+  const tag = membershipTag(cs, input.membershipKey, content, ac.auth, input.context);
+  return { content, auth: ac.auth, membershipTag: tag };
 }
 
 export interface UnprotectPublicInput {
@@ -227,11 +242,15 @@ export interface UnprotectPublicInput {
  * @throws MlsError WRONG_GROUP, WRONG_EPOCH; INVALID_MESSAGE for application content, a bad or missing membership
  *   tag, or no signature key for the sender; BAD_SIGNATURE.
  */
-export function unprotectPublicMessage(cs: CipherSuite, pm: PublicMessage, input: UnprotectPublicInput): AuthenticatedContent {
+export function unprotectPublicMessage(
+  cs: CipherSuite,
+  pm: PublicMessage,
+  input: UnprotectPublicInput,
+): AuthenticatedContent {
   const { content, auth } = pm;
   checkGroupEpoch(content.groupId, content.epoch, input.context);
   if (content.contentType === ContentType.application)
-    throw new MlsError('INVALID_MESSAGE', 'application content in a PublicMessage (RFC 9420 §6: MUST be PrivateMessage)');
+    throw new MlsError('INVALID_MESSAGE', 'application content in a PublicMessage (RFC 9420 §6: MUST be private)');
   const context = groupContextBytes(input.context);
   if (content.sender.senderType === SenderType.member) {
     if (input.membershipKey === undefined)
@@ -379,7 +398,11 @@ export interface UnprotectPrivateResult {
  * @example const { content, secretTree } = unprotectPrivateMessage(cs, msg, { context, secretTree: st,
  *   senderDataSecret, signaturePublicKey: (s) => tree.signatureKeyOf(s) });
  */
-export function unprotectPrivateMessage(cs: CipherSuite, msg: PrivateMessage, input: UnprotectPrivateInput): UnprotectPrivateResult {
+export function unprotectPrivateMessage(
+  cs: CipherSuite,
+  msg: PrivateMessage,
+  input: UnprotectPrivateInput,
+): UnprotectPrivateResult {
   checkGroupEpoch(msg.groupId, msg.epoch, input.context);
 
   // §6.3.2: sender data.
@@ -390,7 +413,7 @@ export function unprotectPrivateMessage(cs: CipherSuite, msg: PrivateMessage, in
   const senderData = decode(sdPlain, decodeSenderData, 'SenderData');
   const leaf = senderData.leafIndex;
   if (leaf >= input.secretTree.leafCount)
-    throw new MlsError('INVALID_MESSAGE', `sender leaf ${leaf} is outside the tree (${input.secretTree.leafCount} leaves)`);
+    throw new MlsError('INVALID_MESSAGE', `sender leaf ${leaf} is outside the tree of ${input.secretTree.leafCount}`);
   const sender: Sender = { senderType: SenderType.member, leafIndex: leaf };
   const signatureKey = lookupKey(input.signaturePublicKey, sender); // blank leaf → INVALID_MESSAGE (§6.3.2)
 

@@ -150,7 +150,10 @@ export function welcomeSecret(cs: CipherSuite, joiner: Uint8Array, pskSecret?: U
 export function welcomeKeyNonce(cs: CipherSuite, welcome: Uint8Array): { key: Uint8Array; nonce: Uint8Array } {
   checkNh(cs, 'welcome_secret', welcome);
   const empty = new Uint8Array(0);
-  return { key: expandWithLabel(cs, welcome, 'key', empty, cs.Nk), nonce: expandWithLabel(cs, welcome, 'nonce', empty, cs.Nn) };
+  return {
+    key: expandWithLabel(cs, welcome, 'key', empty, cs.Nk),
+    nonce: expandWithLabel(cs, welcome, 'nonce', empty, cs.Nn),
+  };
 }
 
 /** The epoch_secret → §8 table step, shared by both entry points. */
@@ -223,7 +226,10 @@ export function epochOnly(k: KeyScheduleEpoch): EpochSecrets {
 }
 
 /** external_priv, external_pub = KEM.DeriveKeyPair(external_secret) (§8). */
-export function externalKeyPair(cs: CipherSuite, externalSecret: Uint8Array): { privateKey: Uint8Array; publicKey: Uint8Array } {
+export function externalKeyPair(
+  cs: CipherSuite,
+  externalSecret: Uint8Array,
+): { privateKey: Uint8Array; publicKey: Uint8Array } {
   checkNh(cs, 'external_secret', externalSecret);
   return cs.hpkeDeriveKeyPair(externalSecret);
 }
@@ -236,7 +242,10 @@ const EXTERNAL_INIT = new TextEncoder().encode('MLS 1.0 external init secret');
  * `init_secret = context.export("MLS 1.0 external init secret", KDF.Nh)`. kem_output goes into the ExternalInit
  * proposal. @throws MlsError CRYPTO for an invalid external_pub.
  */
-export function externalInitSend(cs: CipherSuite, externalPub: Uint8Array): { kemOutput: Uint8Array; initSecret: Uint8Array } {
+export function externalInitSend(
+  cs: CipherSuite,
+  externalPub: Uint8Array,
+): { kemOutput: Uint8Array; initSecret: Uint8Array } {
   const { kemOutput, secret } = cs.hpkeExportSend(externalPub, new Uint8Array(0), EXTERNAL_INIT, cs.Nh);
   return { kemOutput, initSecret: secret };
 }

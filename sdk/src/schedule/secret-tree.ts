@@ -47,7 +47,17 @@ import { encode, type Writer } from '../codec/writer.ts';
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
 import { deriveTreeSecret, expandWithLabel } from '../crypto/labels.ts';
 import { MlsError } from '../errors.ts';
-import { directPath, left, leafToNode, level, nodeWidth, right, root, type LeafIndex, type NodeIndex } from '../tree/math.ts';
+import {
+  directPath,
+  left,
+  leafToNode,
+  level,
+  nodeWidth,
+  right,
+  root,
+  type LeafIndex,
+  type NodeIndex,
+} from '../tree/math.ts';
 
 /** Which of a sender's two ratchets: handshake (proposals and commits) or application (§9). */
 export type RatchetType = 'handshake' | 'application';
@@ -119,7 +129,12 @@ function trieGet(t: SecretTree, key: number): SecretTreeEntry | undefined {
 }
 
 /** Path copy: a new trie node with `key` set to `v` (deleted for undefined); undefined when it becomes empty. */
-function trieSet(n: TrieNode | undefined, l: number, key: number, v: SecretTreeEntry | undefined): TrieNode | undefined {
+function trieSet(
+  n: TrieNode | undefined,
+  l: number,
+  key: number,
+  v: SecretTreeEntry | undefined,
+): TrieNode | undefined {
   const i = (key >>> (BITS * l)) & MASK;
   const copy = n ? n.slice() : [];
   const child = l === 0 ? v : trieSet(copy[i] as TrieNode | undefined, l - 1, key, v);
@@ -178,7 +193,10 @@ export function createSecretTree(
     throw new MlsError('BAD_LENGTH', `encryption_secret is ${encryptionSecret.length} bytes, must be Nh = ${cs.Nh}`);
   if (!Number.isInteger(leafCount) || leafCount < 1 || leafCount > 2 ** 30 || (leafCount & (leafCount - 1)) !== 0)
     throw new MlsError('INVALID_TREE', `secret tree leaf count ${leafCount} is not a power of two in 1..2^30`);
-  const w: SecretTreeWindow = { maxAhead: window.maxAhead ?? DEFAULT_WINDOW.maxAhead, maxBehind: window.maxBehind ?? DEFAULT_WINDOW.maxBehind };
+  const w: SecretTreeWindow = {
+    maxAhead: window.maxAhead ?? DEFAULT_WINDOW.maxAhead,
+    maxBehind: window.maxBehind ?? DEFAULT_WINDOW.maxBehind,
+  };
   checkWindow(w);
   const t: SecretTree = { leafCount, window: w, depth: trieDepth(nodeWidth(leafCount)), nodes: [] };
   return withEntries(t, [[root(leafCount), encryptionSecret]]);
@@ -247,7 +265,8 @@ function keyAt(cs: CipherSuite, secret: Uint8Array, generation: number): Ratchet
 }
 
 function setRatchet(t: SecretTree, leaf: LeafIndex, lr: LeafRatchets, type: RatchetType, r: Ratchet): SecretTree {
-  const next: LeafRatchets = type === 'handshake' ? { handshake: r, application: lr.application } : { handshake: lr.handshake, application: r };
+  const next: LeafRatchets =
+    type === 'handshake' ? { handshake: r, application: lr.application } : { handshake: lr.handshake, application: r };
   return withEntries(t, [[leafToNode(leaf), next]]);
 }
 
