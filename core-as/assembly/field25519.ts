@@ -9,13 +9,15 @@
 //
 // An element is a pointer (usize) to 80 bytes of static memory (memory.data); nothing here allocates.
 //
-// Constant time: every function here runs in time independent of the limb values (fixed loops, no branch
-// or memory index on data), so all of them may touch secrets. The only data-dependent results are the
-// returned bits of feIsNegative/feIsZero, which callers use as masks or (on public data) in branches.
+// Constant time: every function here except feIsCanonical (public inputs only) runs in time independent of
+// the limb values (straight-line code or fixed loops, no branch or memory index on data), so they may touch
+// secrets. The only data-dependent results are the bits returned by feIsNegative/feIsZero, which callers use
+// as masks or (on public data) in branches. Scratch that holds powers of an input is wiped after use.
 //
-// feMul/feSq/feSq2/feSqN are unrolled (written out by a small generator, checked by the tests): h_k is the sum
-// of f_i g_j over i + j = k (mod 10), times 19 when i + j >= 10 (2^255 = 19 mod p), times 2 when i and j are
-// both odd (the two half bits of radix 2^25.5); then ref10's interleaved rounding carry chain.
+// The multiplication kernels (feMul, feSq, feSq2, feSqN and the ladder's fused feMulDiffSum, feSqSum, feSqDiff,
+// feLadderZ2) are unrolled, written out by a small generator and checked by the tests against @noble/curves:
+// h_k is the sum of f_i g_j over i + j = k (mod 10), times 19 when i + j >= 10 (2^255 = 19 mod p), times 2
+// when i and j are both odd (the two half bits of radix 2^25.5); then ref10's interleaved rounding carries.
 
 /** Bytes per field element. */
 export const FE = 80;
