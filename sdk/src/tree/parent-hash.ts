@@ -21,7 +21,7 @@
  * Public inputs only.
  */
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
-import { encode } from '../codec/writer.ts';
+import { encode, Writer } from '../codec/writer.ts';
 import { MlsError } from '../errors.ts';
 import { LeafNodeSource } from '../messages/leaf-node.ts';
 import { NodeType, type ParentNode } from '../messages/ratchet-tree.ts';
@@ -38,9 +38,12 @@ export function parentHashInput(
   originalSiblingTreeHash: Uint8Array,
 ): Uint8Array {
   return encode(
-    (w) => w.opaque(encryptionKey).opaque(parentHash).opaque(originalSiblingTreeHash),
+    (w) => writeParentHashInput(w, encryptionKey, parentHash, originalSiblingTreeHash),
     16 + encryptionKey.length + parentHash.length + originalSiblingTreeHash.length,
   );
+}
+function writeParentHashInput(w: Writer, encryptionKey: Uint8Array, parentHash: Uint8Array, osth: Uint8Array): void {
+  w.opaque(encryptionKey).opaque(parentHash).opaque(osth);
 }
 
 /** Hash(ParentHashInput) (§7.9). */
@@ -154,15 +157,23 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** A descendant that may link to a parent, with the ParentHashInput its parent_hash must hash to. */
+interface LinkCandidate {
+  readonly d: NodeIndex;
+  readonly carried: Uint8Array;
+  /** Where its ParentHashInput ends in the batch Writer (it starts where the previous one ended). */
+  readonly end: number;
+}
+
 /**
- * The descendants D of parent p for which p is parent-hash valid (§7.9.2): D in the resolution of a child C,
- * P.unmerged_leaves ∩ subtree(C) = resolution(C) \ {D}, and D.parent_hash = parent hash of P with copath child
- * S (the other child). A valid tree has exactly one.
+ * The candidates D for parent p (§7.9.2): for each child C (S the other child), D is the one node of
+ * resolution(C) outside P.unmerged_leaves ∩ subtree(C), with resolution(C) \ {D} equal to that set; D must carry a
+ * parent_hash. The resolution is computed with a cap of |P.unmerged ∩ C| + 1 entries (only then can it qualify),
+ * and the original sibling tree hash only for a candidate.
  */
-export function parentHashLinks(cs: CipherSuite, tree: TreeState, p: NodeIndex): NodeIndex[] {
+function linkCandidates(cs: CipherSuite, tree: TreeState, p: NodeIndex, w: Writer, out: LinkCandidate[]): void {
   const pn = tree.parentNode(p);
-  if (pn === null) return [];
-  const found: NodeIndex[] = [];
+  if (pn === null) return;
   const children: [NodeIndex, NodeIndex][] = [
     [left(p), right(p)],
     [right(p), left(p)],
@@ -171,22 +182,48 @@ export function parentHashLinks(cs: CipherSuite, tree: TreeState, p: NodeIndex):
     const unmergedC = leavesUnder(pn.unmergedLeaves, c);
     const res = tree.resolutionUpTo(c, unmergedC.length + 1);
     if (res === undefined || res.length !== unmergedC.length + 1) continue;
-    const inU = new Set<number>(unmergedC.map((u) => leafToNode(u)));
     let d: NodeIndex | undefined;
     let outside = 0;
-    for (const r of res) {
-      if (!inU.has(r)) {
-        d = r;
-        outside++;
+    if (unmergedC.length === 0) {
+      d = res[0];
+      outside = 1;
+    } else {
+      const inU = new Set<number>(unmergedC.map((u) => leafToNode(u)));
+      for (const r of res) {
+        if (!inU.has(r)) {
+          d = r;
+          outside++;
+        }
       }
     }
     if (outside !== 1 || d === undefined) continue;
     const carried = carriedParentHash(tree, d);
     if (carried === undefined) continue;
-    const ph = computeParentHash(cs, pn.encryptionKey, pn.parentHash, treeHashWithout(cs, tree, s, leavesUnder(pn.unmergedLeaves, s)));
-    if (bytesEqual(carried, ph)) found.push(d);
+    const osth = treeHashWithout(cs, tree, s, leavesUnder(pn.unmergedLeaves, s));
+    writeParentHashInput(w, pn.encryptionKey, pn.parentHash, osth);
+    out.push({ d, carried, end: w.length });
   }
-  return found;
+}
+
+/** Hash the ParentHashInputs a Writer holds (one batch) and return the candidates whose parent_hash matches. */
+function matches(cs: CipherSuite, w: Writer, cands: readonly LinkCandidate[]): boolean[] {
+  const buf = w.view();
+  const inputs = cands.map((c, i) => buf.subarray(i === 0 ? 0 : cands[i - 1]!.end, c.end));
+  const hs = cs.hashMany(inputs);
+  return cands.map((c, i) => bytesEqual(c.carried, hs[i]!));
+}
+
+/**
+ * The descendants D of parent p for which p is parent-hash valid (§7.9.2): D in the resolution of a child C,
+ * P.unmerged_leaves ∩ subtree(C) = resolution(C) \ {D}, and D.parent_hash = parent hash of P with copath child
+ * S (the other child). A valid tree has exactly one.
+ */
+export function parentHashLinks(cs: CipherSuite, tree: TreeState, p: NodeIndex): NodeIndex[] {
+  const w = new Writer(256);
+  const cands: LinkCandidate[] = [];
+  linkCandidates(cs, tree, p, w, cands);
+  const ok = matches(cs, w, cands);
+  return cands.filter((_, i) => ok[i]).map((c) => c.d);
 }
 
 /**
@@ -199,14 +236,26 @@ export function verifyParentHashes(cs: CipherSuite, tree: TreeState): void {
   fillTreeHashes(cs, tree);
   const maxLevel = level(tree.root);
   for (let k = 1; k <= maxLevel; k++) {
-    // Nodes at level k: 2^k - 1 + j * 2^(k+1).
+    // Nodes at level k: 2^k - 1 + j * 2^(k+1). Their candidates' parent hashes are hashed in one batch.
+    const parents: number[] = [];
+    const firstCand: number[] = [];
+    const cands: LinkCandidate[] = [];
+    const w = new Writer(4096);
     for (let x = 2 ** k - 1; x < tree.nNodes; x += 2 ** (k + 1)) {
       if (tree.parentNode(x as NodeIndex) === null) continue;
-      const links = parentHashLinks(cs, tree, x as NodeIndex);
+      parents.push(x);
+      firstCand.push(cands.length);
+      linkCandidates(cs, tree, x as NodeIndex, w, cands);
+    }
+    firstCand.push(cands.length);
+    const ok = matches(cs, w, cands);
+    for (let i = 0; i < parents.length; i++) {
+      const links: NodeIndex[] = [];
+      for (let j = firstCand[i]!; j < firstCand[i + 1]!; j++) if (ok[j]) links.push(cands[j]!.d);
       if (links.length !== 1)
         throw new MlsError(
           'INVALID_TREE',
-          `[§7.9.2 parent-hash valid] node ${x}: ${links.length === 0 ? 'no descendant carries its parent hash' :
+          `[§7.9.2 parent-hash valid] node ${parents[i]}: ${links.length === 0 ? 'no descendant carries its parent hash' :
             `${links.length} descendants (${links.join(', ')}) carry its parent hash`}`,
         );
     }

@@ -30,23 +30,27 @@
  * Public inputs only.
  */
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
-import { encode, type Writer } from '../codec/writer.ts';
+import { encode, Writer } from '../codec/writer.ts';
 import { encodeLeafNode, type LeafNode } from '../messages/leaf-node.ts';
 import { encodeParentNode, NodeType, type ParentNode } from '../messages/ratchet-tree.ts';
 import { left, level, right, type LeafIndex, type NodeIndex } from './math.ts';
 import type { TreeState } from './ratchet-tree.ts';
 
+function writeLeafTreeHashInput(w: Writer, leafIndex: LeafIndex, leaf: LeafNode | null): void {
+  w.u8(NodeType.leaf).u32(leafIndex).optional(leaf, encodeLeafNode);
+}
+function writeParentTreeHashInput(w: Writer, parent: ParentNode | null, leftHash: Uint8Array, rightHash: Uint8Array): void {
+  w.u8(NodeType.parent).optional(parent, encodeParentNode).opaque(leftHash).opaque(rightHash);
+}
+
 /** TreeHashInput of a leaf (§7.8): node_type leaf, leaf_index, optional<LeafNode>. */
 export function leafTreeHashInput(leafIndex: LeafIndex, leaf: LeafNode | null): Uint8Array {
-  return encode((w: Writer) => w.u8(NodeType.leaf).u32(leafIndex).optional(leaf, encodeLeafNode), leaf ? 512 : 16);
+  return encode((w) => writeLeafTreeHashInput(w, leafIndex, leaf), leaf ? 512 : 16);
 }
 
 /** TreeHashInput of a parent (§7.8): node_type parent, optional<ParentNode>, left_hash, right_hash. */
 export function parentTreeHashInput(parent: ParentNode | null, leftHash: Uint8Array, rightHash: Uint8Array): Uint8Array {
-  return encode(
-    (w: Writer) => w.u8(NodeType.parent).optional(parent, encodeParentNode).opaque(leftHash).opaque(rightHash),
-    256,
-  );
+  return encode((w) => writeParentTreeHashInput(w, parent, leftHash, rightHash), 256);
 }
 
 /**
@@ -72,19 +76,24 @@ export function fillTreeHashes(cs: CipherSuite, tree: TreeState, x: NodeIndex = 
   for (let k = 0; k < byLevel.length; k++) {
     const nodes = byLevel[k];
     if (!nodes || nodes.length === 0) continue;
-    const inputs: Uint8Array[] = new Array(nodes.length);
+    // One Writer for the whole level, hashed as views into its buffer: no per-node buffers.
+    const w = new Writer(nodes.length * (k === 0 ? 320 : 128));
+    const ends: number[] = new Array(nodes.length);
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i]!;
-      if (k === 0) {
-        inputs[i] = leafTreeHashInput((n / 2) as LeafIndex, tree.leafNode((n / 2) as LeafIndex));
-      } else {
-        inputs[i] = parentTreeHashInput(
+      if (k === 0) writeLeafTreeHashInput(w, (n / 2) as LeafIndex, tree.leafNode((n / 2) as LeafIndex));
+      else
+        writeParentTreeHashInput(
+          w,
           tree.parentNode(n as NodeIndex),
           tree.cachedHash(left(n as NodeIndex), cs.id)!,
           tree.cachedHash(right(n as NodeIndex), cs.id)!,
         );
-      }
+      ends[i] = w.length;
     }
+    const buf = w.view();
+    const inputs: Uint8Array[] = new Array(nodes.length);
+    for (let i = 0, start = 0; i < nodes.length; start = ends[i]!, i++) inputs[i] = buf.subarray(start, ends[i]);
     const hashes = cs.hashMany(inputs);
     for (let i = 0; i < nodes.length; i++) tree.storeHash(nodes[i]!, cs.id, hashes[i]!);
   }

@@ -127,11 +127,9 @@ export function checkLifetimes(tree: TreeState, now: bigint): void {
   }
 }
 
-/** Bytes as a string key for a Set (one char per byte). */
+/** Bytes as a string key for a Map (one UTF-16 unit per byte: injective). Keys are short (≤ 133 bytes). */
 function key(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
-  return s;
+  return String.fromCharCode.apply(null, b as unknown as number[]);
 }
 
 /**
