@@ -5,8 +5,6 @@
 // Caveat (test-vectors/README.md): exporter.label looks like hex but is used as its ASCII characters.
 // Suites without a provider (4-7) are registered as skipped, with the suite named.
 import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
-import { NOBLE_SUITES, nobleSuite, WASM_SUITES, wasmSuite } from '../../sdk/src/crypto/suites.ts';
-import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 import { groupContextBytes } from '../../sdk/src/messages/group-context.ts';
 import { mlsExporter } from '../../sdk/src/schedule/exporter.ts';
 import {
@@ -17,6 +15,8 @@ import {
   type KeyScheduleEpoch,
 } from '../../sdk/src/schedule/key-schedule.ts';
 import { hex, toHex } from '../lib/bytes.ts';
+import { describeVectors } from '../lib/describe-vectors.ts';
+import { forEachProvider } from '../lib/providers.ts';
 import { mlsVectors } from '../lib/vectors.ts';
 
 interface Epoch {
@@ -47,25 +47,6 @@ interface KeyScheduleCase {
 }
 
 const cases = await mlsVectors<KeyScheduleCase>('key-schedule.json');
-const core = await loadCore();
-
-/** A WASM suite whose exports for this file have landed (stubs trap with `unreachable` while being written). */
-function wasmReady(id: number): CipherSuite | undefined {
-  try {
-    const cs = wasmSuite(core, id);
-    cs.kdfExpand(cs.kdfExtract(new Uint8Array(cs.Nh), cs.hash(new Uint8Array(1))), new Uint8Array(1), 8);
-    cs.hpkeDeriveKeyPair(new Uint8Array(cs.Nh));
-    return cs;
-  } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError) return undefined;
-    throw e;
-  }
-}
-
-const providers: { name: string; ids: readonly number[]; get: (id: number) => CipherSuite | undefined }[] = [
-  { name: 'noble', ids: NOBLE_SUITES, get: nobleSuite },
-  { name: 'wasm', ids: WASM_SUITES, get: wasmReady },
-];
 
 const FIELDS: [keyof Epoch, keyof KeyScheduleEpoch][] = [
   ['joiner_secret', 'joinerSecret'],
@@ -118,28 +99,15 @@ function checkEpoch(cs: CipherSuite, c: KeyScheduleCase, i: number, initSecret: 
   return ks.initSecret;
 }
 
-describe('key-schedule.json (mlswg interop vectors)', () => {
-  if (!cases) {
-    it.skip('key-schedule.json not installed (see README "Test vectors")', () => {});
-    return;
-  }
+describeVectors('key-schedule.json', cases, (cases) => {
   cases.forEach((c, n) => {
     describe(`entry ${n} (suite ${c.cipher_suite}, ${c.epochs.length} epochs)`, () => {
-      for (const p of providers) {
-        if (!p.ids.includes(c.cipher_suite)) {
-          it.skip(`${p.name}: suite ${c.cipher_suite} not supported by this provider`, () => {});
-          continue;
-        }
-        const suite = p.get(c.cipher_suite);
-        if (!suite) {
-          it.skip(`${p.name}: suite ${c.cipher_suite} KDF/DeriveKeyPair exports not landed yet`, () => {});
-          continue;
-        }
-        it(`${p.name}: every epoch, chained from initial_init_secret`, () => {
+      forEachProvider(c.cipher_suite, (name, cs) => {
+        it(`${name}: every epoch, chained from initial_init_secret`, () => {
           let init = hex(c.initial_init_secret);
-          for (let i = 0; i < c.epochs.length; i++) init = checkEpoch(suite, c, i, init);
+          for (let i = 0; i < c.epochs.length; i++) init = checkEpoch(cs, c, i, init);
         });
-      }
+      });
     });
   });
 });

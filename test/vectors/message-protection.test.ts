@@ -8,8 +8,6 @@
 // Suites without a provider (4-7) are registered as skipped, with the suite named.
 import { encode } from '../../sdk/src/codec/writer.ts';
 import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
-import { NOBLE_SUITES, nobleSuite, WASM_SUITES, wasmSuite } from '../../sdk/src/crypto/suites.ts';
-import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 import { ContentType, SenderType, type ContentBody, type FramedContent } from '../../sdk/src/framing/content.ts';
 import {
   membershipTag,
@@ -37,6 +35,8 @@ import { decode } from '../../sdk/src/codec/reader.ts';
 import { createSecretTree, nextSendKey, receiveKey, senderDataKeyNonce } from '../../sdk/src/schedule/secret-tree.ts';
 import type { LeafIndex } from '../../sdk/src/tree/math.ts';
 import { hex, throwsCode, toHex } from '../lib/bytes.ts';
+import { describeVectors } from '../lib/describe-vectors.ts';
+import { forEachProvider } from '../lib/providers.ts';
 import { mlsVectors } from '../lib/vectors.ts';
 
 interface ProtectionCase {
@@ -61,27 +61,6 @@ interface ProtectionCase {
 }
 
 const cases = await mlsVectors<ProtectionCase>('message-protection.json');
-const core = await loadCore();
-
-function wasmReady(id: number): CipherSuite | undefined {
-  try {
-    const cs = wasmSuite(core, id);
-    cs.kdfExpand(cs.kdfExtract(new Uint8Array(cs.Nh), new Uint8Array(1)), new Uint8Array(1), 8);
-    cs.aeadOpen(new Uint8Array(cs.Nk), new Uint8Array(cs.Nn), new Uint8Array(0),
-      cs.aeadSeal(new Uint8Array(cs.Nk), new Uint8Array(cs.Nn), new Uint8Array(0), new Uint8Array(1)));
-    const kp = cs.signatureKeyGen();
-    cs.verify(kp.publicKey, new Uint8Array(1), cs.sign(kp.privateKey, new Uint8Array(1)));
-    return cs;
-  } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError) return undefined;
-    throw e;
-  }
-}
-
-const providers: { name: string; ids: readonly number[]; get: (id: number) => CipherSuite | undefined }[] = [
-  { name: 'noble', ids: NOBLE_SUITES, get: nobleSuite },
-  { name: 'wasm', ids: WASM_SUITES, get: wasmReady },
-];
 
 type Kind = 'proposal' | 'commit' | 'application';
 const SENDER = { senderType: SenderType.member, leafIndex: 1 as LeafIndex } as const;
@@ -97,7 +76,8 @@ function bodyHex(b: ContentBody): string {
   return toHex(b.applicationData);
 }
 
-function check(cs: CipherSuite, c: ProtectionCase, kind: Kind): void {
+/** An entry's GroupContext (empty extensions), keys, and a fresh secret tree of its 2-member group each call. */
+function entryState(cs: CipherSuite, c: ProtectionCase) {
   const context: GroupContext = {
     cipherSuite: c.cipher_suite,
     groupId: hex(c.group_id),
@@ -106,11 +86,18 @@ function check(cs: CipherSuite, c: ProtectionCase, kind: Kind): void {
     confirmedTranscriptHash: hex(c.confirmed_transcript_hash),
     extensions: [],
   };
-  const sigPriv = hex(c.signature_priv);
-  const sigPub = hex(c.signature_pub);
-  const membershipKey = hex(c.membership_key);
-  const senderDataSecret = hex(c.sender_data_secret);
-  const freshTree = () => createSecretTree(cs, hex(c.encryption_secret), 2);
+  return {
+    context,
+    sigPriv: hex(c.signature_priv),
+    sigPub: hex(c.signature_pub),
+    membershipKey: hex(c.membership_key),
+    senderDataSecret: hex(c.sender_data_secret),
+    freshTree: () => createSecretTree(cs, hex(c.encryption_secret), 2),
+  };
+}
+
+function check(cs: CipherSuite, c: ProtectionCase, kind: Kind): void {
+  const { context, sigPriv, sigPub, membershipKey, senderDataSecret, freshTree } = entryState(cs, c);
   const raw = (c as unknown as Record<string, string>)[kind]!;
   const body = rawBody(c, kind);
   const content: FramedContent = {
@@ -170,26 +157,13 @@ function check(cs: CipherSuite, c: ProtectionCase, kind: Kind): void {
   if (kind === 'commit') expect(toHex(mine.content.auth.confirmationTag!)).to.equal(toHex(confirmationTag!));
 }
 
-describe('message-protection.json (mlswg interop vectors)', () => {
-  if (!cases) {
-    it.skip('message-protection.json not installed (see README "Test vectors")', () => {});
-    return;
-  }
+describeVectors('message-protection.json', cases, (cases) => {
   cases.forEach((c, n) => {
     describe(`entry ${n} (suite ${c.cipher_suite})`, () => {
-      for (const p of providers) {
-        if (!p.ids.includes(c.cipher_suite)) {
-          it.skip(`${p.name}: suite ${c.cipher_suite} not supported by this provider`, () => {});
-          continue;
-        }
-        const suite = p.get(c.cipher_suite);
-        if (!suite) {
-          it.skip(`${p.name}: suite ${c.cipher_suite} KDF/AEAD/signature exports not landed yet`, () => {});
-          continue;
-        }
+      forEachProvider(c.cipher_suite, (name, cs) => {
         for (const kind of ['proposal', 'commit', 'application'] as const)
-          it(`${p.name}: ${kind} (vector pub/priv unprotect, own protect round trips)`, () => check(suite, c, kind));
-      }
+          it(`${name}: ${kind} (vector pub/priv unprotect, own protect round trips)`, () => check(cs, c, kind));
+      });
     });
   });
 });
@@ -202,25 +176,8 @@ describe('protect.ts: every check has a failing input (message-protection.json, 
     it.skip('message-protection.json not installed (see README "Test vectors")', () => {});
     return;
   }
-  for (const p of providers) {
-    const cs = p.get(1);
-    if (!cs) {
-      it.skip(`${p.name}: suite 1 exports not landed yet`, () => {});
-      continue;
-    }
-    const context: GroupContext = {
-      cipherSuite: 1,
-      groupId: hex(c.group_id),
-      epoch: BigInt(c.epoch),
-      treeHash: hex(c.tree_hash),
-      confirmedTranscriptHash: hex(c.confirmed_transcript_hash),
-      extensions: [],
-    };
-    const sigPriv = hex(c.signature_priv);
-    const sigPub = hex(c.signature_pub);
-    const membershipKey = hex(c.membership_key);
-    const senderDataSecret = hex(c.sender_data_secret);
-    const tree = () => createSecretTree(cs, hex(c.encryption_secret), 2);
+  forEachProvider(1, (name, cs) => {
+    const { context, sigPriv, sigPub, membershipKey, senderDataSecret, freshTree: tree } = entryState(cs, c);
     const app: FramedContent = {
       groupId: context.groupId,
       epoch: context.epoch,
@@ -236,7 +193,7 @@ describe('protect.ts: every check has a failing input (message-protection.json, 
         .message;
     const recv = { context, senderDataSecret, signaturePublicKey: sigPub };
 
-    it(`${p.name}: PrivateMessage refusals (AEAD, group/epoch, leaf, signature, window), tree left usable`, () => {
+    it(`${name}: PrivateMessage refusals (AEAD, group/epoch, leaf, signature, window), tree left usable`, () => {
       const msg = send(app);
       const st = tree();
       const flip = (b: Uint8Array, i: number) => {
@@ -265,7 +222,7 @@ describe('protect.ts: every check has a failing input (message-protection.json, 
       throwsCode(() => unprotectPrivateMessage(cs, farMsg.message, { ...recv, secretTree: st }), 'GENERATION_TOO_FAR');
     });
 
-    it(`${p.name}: padding is zero bytes, sized by the policy; a non-zero padding byte is DECODE`, () => {
+    it(`${name}: padding is zero bytes, sized by the policy; a non-zero padding byte is DECODE`, () => {
       for (const [padding, check] of [
         [0, (n: number) => n > 0],
         [100, (n: number) => n > 100],
@@ -296,7 +253,7 @@ describe('protect.ts: every check has a failing input (message-protection.json, 
       expect(unprotectPrivateMessage(cs, good, { ...recv, secretTree: tree() }).senderData.generation).to.equal(0);
     });
 
-    it(`${p.name}: the reuse guard is fresh per message and XORed into the nonce`, () => {
+    it(`${name}: the reuse guard is fresh per message and XORed into the nonce`, () => {
       // Same tree state twice (as after a state loss): same generation, different guards, different ciphertexts.
       const a = send(app);
       const b = send(app);
@@ -312,7 +269,7 @@ describe('protect.ts: every check has a failing input (message-protection.json, 
       throwsCode(() => send(app, { reuseGuard: new Uint8Array(3) }), 'BAD_LENGTH');
     });
 
-    it(`${p.name}: protect refusals (non-member PrivateMessage, confirmation tag presence) and PublicMessage checks`, () => {
+    it(`${name}: protect refusals (non-member PrivateMessage, confirmation tag presence) and PublicMessage checks`, () => {
       throwsCode(() => send({ ...proposal, sender: { senderType: SenderType.external, senderIndex: 0 } }), 'INVALID_MESSAGE');
       throwsCode(() => send(commit), 'INVALID_MESSAGE'); // commit without confirmation tag
       throwsCode(() => send(proposal, { confirmationTag: new Uint8Array(32) }), 'INVALID_MESSAGE');
@@ -343,5 +300,5 @@ describe('protect.ts: every check has a failing input (message-protection.json, 
       // Application content in a PublicMessage is refused on receipt too.
       throwsCode(() => unprotectPublicMessage(cs, { content: app, auth: { signature: sig }, membershipTag: new Uint8Array(32) }, pub), 'INVALID_MESSAGE');
     });
-  }
+  });
 });

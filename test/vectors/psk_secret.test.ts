@@ -1,12 +1,11 @@
 // psk_secret.json (mlswg/mls-implementations test-vectors, "Pre-Shared Keys"; RFC 9420 §8.4): for each entry,
 // external PreSharedKeyIDs from psk_id and psk_nonce, chained into psk_secret, on providers noble and wasm.
 // An empty list gives the all-zero psk_secret. Suites without a provider (4-7) are skipped with the suite named.
-import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
-import { NOBLE_SUITES, nobleSuite, WASM_SUITES, wasmSuite } from '../../sdk/src/crypto/suites.ts';
-import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 import { PSKType } from '../../sdk/src/messages/proposals.ts';
 import { pskLabel, pskSecret, type PskInput } from '../../sdk/src/schedule/psk.ts';
 import { hex, throwsCode, toHex } from '../lib/bytes.ts';
+import { describeVectors } from '../lib/describe-vectors.ts';
+import { forEachProvider } from '../lib/providers.ts';
 import { mlsVectors } from '../lib/vectors.ts';
 
 interface PskCase {
@@ -16,49 +15,19 @@ interface PskCase {
 }
 
 const cases = await mlsVectors<PskCase>('psk_secret.json');
-const core = await loadCore();
 
-function wasmReady(id: number): CipherSuite | undefined {
-  try {
-    const cs = wasmSuite(core, id);
-    cs.kdfExpand(cs.kdfExtract(new Uint8Array(cs.Nh), new Uint8Array(1)), new Uint8Array(1), 8);
-    return cs;
-  } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError) return undefined;
-    throw e;
-  }
-}
-
-const providers: { name: string; ids: readonly number[]; get: (id: number) => CipherSuite | undefined }[] = [
-  { name: 'noble', ids: NOBLE_SUITES, get: nobleSuite },
-  { name: 'wasm', ids: WASM_SUITES, get: wasmReady },
-];
-
-describe('psk_secret.json (mlswg interop vectors)', () => {
-  if (!cases) {
-    it.skip('psk_secret.json not installed (see README "Test vectors")', () => {});
-    return;
-  }
+describeVectors('psk_secret.json', cases, (cases) => {
   cases.forEach((c, n) => {
     describe(`entry ${n} (suite ${c.cipher_suite}, ${c.psks.length} PSKs)`, () => {
-      for (const p of providers) {
-        if (!p.ids.includes(c.cipher_suite)) {
-          it.skip(`${p.name}: suite ${c.cipher_suite} not supported by this provider`, () => {});
-          continue;
-        }
-        const suite = p.get(c.cipher_suite);
-        if (!suite) {
-          it.skip(`${p.name}: suite ${c.cipher_suite} KDF exports not landed yet`, () => {});
-          continue;
-        }
-        it(`${p.name}: psk_secret`, () => {
+      forEachProvider(c.cipher_suite, (name, cs) => {
+        it(`${name}: psk_secret`, () => {
           const psks: PskInput[] = c.psks.map((x) => ({
             id: { pskType: PSKType.external, pskId: hex(x.psk_id), pskNonce: hex(x.psk_nonce) },
             psk: hex(x.psk),
           }));
-          expect(toHex(pskSecret(suite, psks))).to.equal(c.psk_secret);
+          expect(toHex(pskSecret(cs, psks))).to.equal(c.psk_secret);
         });
-      }
+      });
     });
   });
 });

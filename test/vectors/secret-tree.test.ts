@@ -4,8 +4,6 @@
 // shuffled order so lazy path derivation is exercised from every stored ancestor. Suites without a provider (4-7)
 // are registered as skipped, with the suite named.
 import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
-import { NOBLE_SUITES, nobleSuite, WASM_SUITES, wasmSuite } from '../../sdk/src/crypto/suites.ts';
-import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 import {
   createSecretTree,
   receiveKey,
@@ -15,6 +13,8 @@ import {
 } from '../../sdk/src/schedule/secret-tree.ts';
 import type { LeafIndex } from '../../sdk/src/tree/math.ts';
 import { hex, toHex } from '../lib/bytes.ts';
+import { describeVectors } from '../lib/describe-vectors.ts';
+import { forEachProvider } from '../lib/providers.ts';
 import { mlsVectors } from '../lib/vectors.ts';
 
 interface Gen {
@@ -32,23 +32,6 @@ interface SecretTreeCase {
 }
 
 const cases = await mlsVectors<SecretTreeCase>('secret-tree.json');
-const core = await loadCore();
-
-function wasmReady(id: number): CipherSuite | undefined {
-  try {
-    const cs = wasmSuite(core, id);
-    cs.kdfExpand(cs.kdfExtract(new Uint8Array(cs.Nh), new Uint8Array(1)), new Uint8Array(1), 8);
-    return cs;
-  } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError) return undefined;
-    throw e;
-  }
-}
-
-const providers: { name: string; ids: readonly number[]; get: (id: number) => CipherSuite | undefined }[] = [
-  { name: 'noble', ids: NOBLE_SUITES, get: nobleSuite },
-  { name: 'wasm', ids: WASM_SUITES, get: wasmReady },
-];
 
 /** A fixed permutation of 0..n-1 (so the order is reproducible). */
 function shuffled(n: number): number[] {
@@ -88,25 +71,12 @@ function check(cs: CipherSuite, c: SecretTreeCase): void {
   expect(entries.every(([node, e]) => node % 2 === 0 && !(e instanceof Uint8Array))).to.be.true;
 }
 
-describe('secret-tree.json (mlswg interop vectors)', () => {
-  if (!cases) {
-    it.skip('secret-tree.json not installed (see README "Test vectors")', () => {});
-    return;
-  }
+describeVectors('secret-tree.json', cases, (cases) => {
   cases.forEach((c, n) => {
     describe(`entry ${n} (suite ${c.cipher_suite}, ${c.leaves.length} leaves)`, () => {
-      for (const p of providers) {
-        if (!p.ids.includes(c.cipher_suite)) {
-          it.skip(`${p.name}: suite ${c.cipher_suite} not supported by this provider`, () => {});
-          continue;
-        }
-        const suite = p.get(c.cipher_suite);
-        if (!suite) {
-          it.skip(`${p.name}: suite ${c.cipher_suite} KDF exports not landed yet`, () => {});
-          continue;
-        }
-        it(`${p.name}: sender data key/nonce and every listed generation of every leaf`, () => check(suite, c));
-      }
+      forEachProvider(c.cipher_suite, (name, cs) => {
+        it(`${name}: sender data key/nonce and every listed generation of every leaf`, () => check(cs, c));
+      });
     });
   });
 });

@@ -4,9 +4,6 @@
 // Suites without a provider (4-7) are registered as skipped, with the suite named.
 import { decode } from '../../sdk/src/codec/reader.ts';
 import { encode } from '../../sdk/src/codec/writer.ts';
-import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
-import { NOBLE_SUITES, nobleSuite, WASM_SUITES, wasmSuite } from '../../sdk/src/crypto/suites.ts';
-import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 import { ContentType, decodeAuthenticatedContent, encodeAuthenticatedContent } from '../../sdk/src/framing/content.ts';
 import {
   confirmationTag,
@@ -16,6 +13,8 @@ import {
   verifyConfirmationTag,
 } from '../../sdk/src/framing/transcript.ts';
 import { hex, toHex } from '../lib/bytes.ts';
+import { describeVectors } from '../lib/describe-vectors.ts';
+import { forEachProvider } from '../lib/providers.ts';
 import { mlsVectors } from '../lib/vectors.ts';
 
 interface TranscriptCase {
@@ -28,30 +27,7 @@ interface TranscriptCase {
 }
 
 const cases = await mlsVectors<TranscriptCase>('transcript-hashes.json');
-const core = await loadCore();
-
-/** A WASM suite whose hash and MAC exports have landed (stubs trap with `unreachable` while being written). */
-function wasmReady(id: number): CipherSuite | undefined {
-  try {
-    const cs = wasmSuite(core, id);
-    cs.mac(new Uint8Array(32), cs.hash(new Uint8Array(1)));
-    return cs;
-  } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError) return undefined;
-    throw e;
-  }
-}
-
-const providers: { name: string; ids: readonly number[]; get: (id: number) => CipherSuite | undefined }[] = [
-  { name: 'noble', ids: NOBLE_SUITES, get: nobleSuite },
-  { name: 'wasm', ids: WASM_SUITES, get: wasmReady },
-];
-
-describe('transcript-hashes.json (mlswg interop vectors)', () => {
-  if (!cases) {
-    it.skip('transcript-hashes.json not installed (see README "Test vectors")', () => {});
-    return;
-  }
+describeVectors('transcript-hashes.json', cases, (cases) => {
   cases.forEach((c, i) => {
     describe(`entry ${i} (suite ${c.cipher_suite})`, () => {
       const bytes = hex(c.authenticated_content);
@@ -60,41 +36,31 @@ describe('transcript-hashes.json (mlswg interop vectors)', () => {
         expect(ac.content.contentType).to.equal(ContentType.commit);
         expect(toHex(encode((w) => encodeAuthenticatedContent(w, ac)))).to.equal(c.authenticated_content);
       });
-      for (const p of providers) {
-        if (!p.ids.includes(c.cipher_suite)) {
-          it.skip(`${p.name}: suite ${c.cipher_suite} not supported by this provider`, () => {});
-          continue;
-        }
-        const suite = p.get(c.cipher_suite);
-        if (!suite) {
-          it.skip(`${p.name}: suite ${c.cipher_suite} hash/MAC exports not landed yet`, () => {});
-          continue;
-        }
-        const cs = () => suite;
-        it(`${p.name}: confirmed_transcript_hash_after`, () => {
+      forEachProvider(c.cipher_suite, (name, cs) => {
+        it(`${name}: confirmed_transcript_hash_after`, () => {
           const ac = decode(bytes, decodeAuthenticatedContent);
-          const got = confirmedTranscriptHash(cs(), hex(c.interim_transcript_hash_before), ac);
+          const got = confirmedTranscriptHash(cs, hex(c.interim_transcript_hash_before), ac);
           expect(toHex(got)).to.equal(c.confirmed_transcript_hash_after);
         });
-        it(`${p.name}: interim_transcript_hash_after`, () => {
+        it(`${name}: interim_transcript_hash_after`, () => {
           const ac = decode(bytes, decodeAuthenticatedContent);
-          const got = interimTranscriptHash(cs(), hex(c.confirmed_transcript_hash_after), ac.auth.confirmationTag!);
+          const got = interimTranscriptHash(cs, hex(c.confirmed_transcript_hash_after), ac.auth.confirmationTag!);
           expect(toHex(got)).to.equal(c.interim_transcript_hash_after);
-          const both = updateTranscriptHashes(cs(), hex(c.interim_transcript_hash_before), ac);
+          const both = updateTranscriptHashes(cs, hex(c.interim_transcript_hash_before), ac);
           expect(toHex(both.confirmed)).to.equal(c.confirmed_transcript_hash_after);
           expect(toHex(both.interim)).to.equal(c.interim_transcript_hash_after);
         });
-        it(`${p.name}: confirmation_tag = MAC(confirmation_key, confirmed_transcript_hash)`, () => {
+        it(`${name}: confirmation_tag = MAC(confirmation_key, confirmed_transcript_hash)`, () => {
           const ac = decode(bytes, decodeAuthenticatedContent);
           const key = hex(c.confirmation_key);
           const confirmed = hex(c.confirmed_transcript_hash_after);
-          expect(toHex(confirmationTag(cs(), key, confirmed))).to.equal(toHex(ac.auth.confirmationTag!));
-          expect(verifyConfirmationTag(cs(), key, confirmed, ac.auth.confirmationTag!)).to.be.true;
+          expect(toHex(confirmationTag(cs, key, confirmed))).to.equal(toHex(ac.auth.confirmationTag!));
+          expect(verifyConfirmationTag(cs, key, confirmed, ac.auth.confirmationTag!)).to.be.true;
           const bad = ac.auth.confirmationTag!.slice();
           bad[bad.length - 1]! ^= 1;
-          expect(verifyConfirmationTag(cs(), key, confirmed, bad)).to.be.false;
+          expect(verifyConfirmationTag(cs, key, confirmed, bad)).to.be.false;
         });
-      }
+      });
     });
   });
 });
