@@ -3,18 +3,15 @@
 // the resolution and the tree hash of every node match, every non-blank parent is parent-hash valid, every leaf
 // signature verifies with the entry's group_id as context — and validateTree accepts it with the root hash.
 // Suites without a provider (4-7) are registered as skipped, with the suite named.
-import { decode } from '../../sdk/src/codec/reader.ts';
-import { encode } from '../../sdk/src/codec/writer.ts';
-import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
-import { NOBLE_SUITES, nobleSuite, WASM_SUITES, wasmSuite } from '../../sdk/src/crypto/suites.ts';
-import { loadCore } from '../../sdk/src/crypto/wasm.ts';
-import { decodeRatchetTree, encodeRatchetTree } from '../../sdk/src/messages/ratchet-tree.ts';
 import type { NodeIndex } from '../../sdk/src/tree/math.ts';
 import { parentHashLinks, verifyParentHashes } from '../../sdk/src/tree/parent-hash.ts';
 import { TreeState } from '../../sdk/src/tree/ratchet-tree.ts';
 import { allTreeHashes, treeHash } from '../../sdk/src/tree/tree-hash.ts';
 import { validateTree } from '../../sdk/src/tree/validate.ts';
 import { hex, toHex } from '../lib/bytes.ts';
+import { describeVectors } from '../lib/describe-vectors.ts';
+import { forEachProvider } from '../lib/providers.ts';
+import { treeHex, wireTreeFromHex } from '../lib/trees.ts';
 import { mlsVectors } from '../lib/vectors.ts';
 
 interface TreeValidationCase {
@@ -26,59 +23,32 @@ interface TreeValidationCase {
 }
 
 const cases = await mlsVectors<TreeValidationCase>('tree-validation.json');
-const core = await loadCore();
 
-/** A WASM suite whose exports have landed (stubs trap with `unreachable` while being written). */
-function wasmReady(id: number): CipherSuite | undefined {
-  try {
-    const cs = wasmSuite(core, id);
-    cs.hash(new Uint8Array(1));
-    return cs;
-  } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError) return undefined;
-    throw e;
-  }
-}
-
-const providers: { name: string; ids: readonly number[]; get: (id: number) => CipherSuite | undefined }[] = [
-  { name: 'noble', ids: NOBLE_SUITES, get: nobleSuite },
-  { name: 'wasm', ids: WASM_SUITES, get: wasmReady },
-];
-
-describe('tree-validation.json (mlswg interop vectors)', () => {
-  if (!cases) {
-    it.skip('tree-validation.json not installed (see README "Test vectors")', () => {});
-    return;
-  }
+describeVectors('tree-validation.json', cases, (cases) => {
   cases.forEach((c, i) => {
-    for (const p of providers) {
-      const title = `entry ${i} (suite ${c.cipher_suite}), ${p.name}`;
-      if (!p.ids.includes(c.cipher_suite)) {
-        it.skip(`${title}: suite ${c.cipher_suite} not supported by this provider`, () => {});
-        continue;
-      }
-      it(`${title}: resolutions, tree hashes, parent hashes, leaf signatures`, () => {
-        const cs = p.get(c.cipher_suite);
-        if (!cs) throw new Error(`${p.name} suite ${c.cipher_suite} not available`);
-        const wire = decode(hex(c.tree), decodeRatchetTree, 'ratchet_tree');
-        expect(toHex(encode((w) => encodeRatchetTree(w, wire)))).to.equal(c.tree);
-        const tree = TreeState.fromWire(wire);
-        expect(toHex(encode((w) => encodeRatchetTree(w, tree.toWire())))).to.equal(c.tree);
-        expect(tree.nNodes).to.equal(c.resolutions.length);
-        for (let x = 0; x < tree.nNodes; x++)
-          expect(tree.resolution(x as NodeIndex), `resolution of node ${x}`).to.deep.equal(c.resolutions[x]);
-        expect(allTreeHashes(cs, tree).map(toHex)).to.deep.equal(c.tree_hashes);
-        // Parent hashes: every non-blank parent has exactly one linked descendant.
-        for (let x = 1; x < tree.nNodes; x += 2)
-          if (tree.parentNode(x as NodeIndex)) expect(parentHashLinks(cs, tree, x as NodeIndex), `node ${x}`).to.have.length(1);
-        verifyParentHashes(cs, tree);
-        // The whole join-time validation (leaf signatures with group_id as context, §7.3, included), from a fresh
-        // tree (no cached hashes), against the root hash. Signatures are verified once: noble's are slow.
-        const groupId = hex(c.group_id);
-        const fresh = TreeState.fromWire(wire);
-        validateTree(cs, fresh, { groupId, treeHash: hex(c.tree_hashes[tree.root]!) });
-        expect(toHex(treeHash(cs, fresh))).to.equal(c.tree_hashes[tree.root]);
+    describe(`entry ${i} (suite ${c.cipher_suite})`, () => {
+      forEachProvider(c.cipher_suite, (name, cs) => {
+        it(`${name}: resolutions, tree hashes, parent hashes, leaf signatures`, () => {
+          const wire = wireTreeFromHex(c.tree, 'ratchet_tree');
+          expect(treeHex(wire)).to.equal(c.tree);
+          const tree = TreeState.fromWire(wire);
+          expect(treeHex(tree)).to.equal(c.tree);
+          expect(tree.nNodes).to.equal(c.resolutions.length);
+          for (let x = 0; x < tree.nNodes; x++)
+            expect(tree.resolution(x as NodeIndex), `resolution of node ${x}`).to.deep.equal(c.resolutions[x]);
+          expect(allTreeHashes(cs, tree).map(toHex)).to.deep.equal(c.tree_hashes);
+          // Parent hashes: every non-blank parent has exactly one linked descendant.
+          for (let x = 1; x < tree.nNodes; x += 2)
+            if (tree.parentNode(x as NodeIndex)) expect(parentHashLinks(cs, tree, x as NodeIndex), `node ${x}`).to.have.length(1);
+          verifyParentHashes(cs, tree);
+          // The whole join-time validation (leaf signatures with group_id as context, §7.3, included), from a fresh
+          // tree (no cached hashes), against the root hash. Signatures are verified once: noble's are slow.
+          const groupId = hex(c.group_id);
+          const fresh = TreeState.fromWire(wire);
+          validateTree(cs, fresh, { groupId, treeHash: hex(c.tree_hashes[tree.root]!) });
+          expect(toHex(treeHash(cs, fresh))).to.equal(c.tree_hashes[tree.root]);
+        });
       });
-    }
+    });
   });
 });
