@@ -18,7 +18,7 @@ import { WireFormat } from '../messages/common.ts';
 import { credentialTypeOf, type Credential } from '../messages/credential.ts';
 import { DEFAULT_EXTENSION_TYPES, ExtensionType, findExtension, readExternalPub, type Extension } from '../messages/extensions.ts';
 import { groupContextBytes, type GroupContext } from '../messages/group-context.ts';
-import { decodeGroupInfo, type GroupInfo } from '../messages/group-info.ts';
+import type { GroupInfo } from '../messages/group-info.ts';
 import { defaultCapabilities } from '../messages/key-package-create.ts';
 import { mlsMessageBytes, type MLSMessage } from '../messages/mls-message.ts';
 import { PSKType, ProposalOrRefType, type Proposal } from '../messages/proposals.ts';

@@ -247,7 +247,7 @@ export type Processed =
 export type ProcessOptions = ProcessCommitOptions;
 
 /** The signature key of a sender in the current epoch (§6.1), or undefined. */
-function senderKey(state: GroupState, tree: GroupState['tree'], context: GroupContext, content: FramedContent): Uint8Array | undefined {
+function senderKey(tree: GroupState['tree'], context: GroupContext, content: FramedContent): Uint8Array | undefined {
   const s = content.sender;
   switch (s.senderType) {
     case SenderType.member:
@@ -266,7 +266,6 @@ function senderKey(state: GroupState, tree: GroupState['tree'], context: GroupCo
       if (content.commit.path === undefined) throw new MlsError('INVALID_COMMIT', '[§12.4 path present when required] an external commit has no path');
       return content.commit.path.leafNode.signatureKey;
   }
-  void state;
   return undefined;
 }
 
@@ -304,7 +303,7 @@ function processPublic(state: GroupState, pm: PublicMessage, opts: ProcessOption
     throw new MlsError('WRONG_EPOCH', `message epoch ${c.epoch} is not the group's epoch ${state.context.epoch}`);
   requireActive(state, 'processing a handshake message');
   checkAccepted(state, WireFormat.mls_public_message, c.contentType);
-  const key = senderKey(state, state.tree, state.context, c);
+  const key = senderKey(state.tree, state.context, c);
   const ac = unprotectPublicMessage(state.cs, pm, {
     context: state.context,
     membershipKey: state.secrets.membershipKey,
@@ -370,10 +369,11 @@ function afterUnprotect(
       };
     case ContentType.proposal: {
       checkProposalSender(c.proposal, c.sender);
-      if (c.sender.senderType === SenderType.member && c.proposal.kind === 'update' && c.sender.leafIndex === state.myLeaf)
-        throw new MlsError('STATE', 'this is our own Update proposal (it is cached already)');
       const ref = makeProposalRef(state.cs, authenticatedContentBytes(ac));
       const known = state.proposals.some((p) => bytesEqual(p.ref, ref));
+      // An echo of our own Update is fine when cached (by `proposeUpdate`); uncached, its private key is lost.
+      if (!known && c.sender.senderType === SenderType.member && c.proposal.kind === 'update' && c.sender.leafIndex === state.myLeaf)
+        throw new MlsError('STATE', 'an Update of our own leaf that this state did not send (its private key is unknown)');
       const proposals = known ? state.proposals : [...state.proposals, { ref, proposal: c.proposal, sender: c.sender }];
       return { kind: 'proposal', proposal: c.proposal, ref, sender: c.sender, state: { ...state, secretTree, proposals } };
     }
