@@ -9,13 +9,9 @@
 import { decode } from '../../sdk/src/codec/reader.ts';
 import { encode } from '../../sdk/src/codec/writer.ts';
 import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
-import { NOBLE_SUITES, nobleSuite, WASM_SUITES, wasmSuite } from '../../sdk/src/crypto/suites.ts';
-import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 import { decodeUpdatePath, encodeUpdatePath } from '../../sdk/src/messages/commit.ts';
 import { groupContextBytes } from '../../sdk/src/messages/group-context.ts';
-import { decodeRatchetTree } from '../../sdk/src/messages/ratchet-tree.ts';
 import { leafToNode, type LeafIndex, type NodeIndex } from '../../sdk/src/tree/math.ts';
-import { TreeState } from '../../sdk/src/tree/ratchet-tree.ts';
 import { treeHash } from '../../sdk/src/tree/tree-hash.ts';
 import {
   checkPrivateKeys,
@@ -26,6 +22,9 @@ import {
 } from '../../sdk/src/tree/treekem.ts';
 import { verifyLeafSignature } from '../../sdk/src/tree/validate.ts';
 import { hex, toHex } from '../lib/bytes.ts';
+import { describeVectors } from '../lib/describe-vectors.ts';
+import { forEachProvider } from '../lib/providers.ts';
+import { treeFromHex } from '../lib/trees.ts';
 import { mlsVectors } from '../lib/vectors.ts';
 
 interface TreeKemCase {
@@ -50,27 +49,10 @@ interface TreeKemCase {
 }
 
 const cases = await mlsVectors<TreeKemCase>('treekem.json');
-const core = await loadCore();
-
-function wasmReady(id: number): CipherSuite | undefined {
-  try {
-    const cs = wasmSuite(core, id);
-    cs.hash(new Uint8Array(1));
-    return cs;
-  } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError) return undefined;
-    throw e;
-  }
-}
-
-const providers: { name: string; ids: readonly number[]; get: (id: number) => CipherSuite | undefined }[] = [
-  { name: 'noble', ids: NOBLE_SUITES, get: nobleSuite },
-  { name: 'wasm', ids: WASM_SUITES, get: wasmReady },
-];
 
 function run(cs: CipherSuite, c: TreeKemCase): void {
   const groupId = hex(c.group_id);
-  const base = TreeState.fromWire(decode(hex(c.ratchet_tree), decodeRatchetTree, 'ratchet_tree'));
+  const base = treeFromHex(c.ratchet_tree, 'ratchet_tree');
   const groupContext = (th: Uint8Array): Uint8Array =>
     groupContextBytes({
       cipherSuite: c.cipher_suite,
@@ -126,23 +108,12 @@ function run(cs: CipherSuite, c: TreeKemCase): void {
   }
 }
 
-describe('treekem.json (mlswg interop vectors)', () => {
-  if (!cases) {
-    it.skip('treekem.json not installed (see README "Test vectors")', () => {});
-    return;
-  }
+describeVectors('treekem.json', cases, (cases) => {
   cases.forEach((c, i) => {
-    for (const p of providers) {
-      const title = `entry ${i} (suite ${c.cipher_suite}), ${p.name}`;
-      if (!p.ids.includes(c.cipher_suite)) {
-        it.skip(`${title}: suite ${c.cipher_suite} not supported by this provider`, () => {});
-        continue;
-      }
-      it(`${title}: process every update path, create and process our own`, () => {
-        const cs = p.get(c.cipher_suite);
-        if (!cs) throw new Error(`${p.name} suite ${c.cipher_suite} not available`);
-        run(cs, c);
+    describe(`entry ${i} (suite ${c.cipher_suite})`, () => {
+      forEachProvider(c.cipher_suite, (name, cs) => {
+        it(`${name}: process every update path, create and process our own`, () => run(cs, c));
       });
-    }
+    });
   });
 });
