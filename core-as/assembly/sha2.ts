@@ -14,7 +14,8 @@
  * Constant time: every function here is constant-time in the message *contents* (SHA-2 has no data-dependent
  * branch or index); running time depends only on lengths, which are public. Final wipes its context, and the
  * one-shot functions wipe their scratch context, because the hashed data may be a key (HMAC, HKDF, Ed25519).
- * hashMany is meant for public inputs (tree hashes) but is constant-time in contents as well.
+ * hashMany is meant for public inputs (tree hashes) but is constant-time in contents as well. It hashes four
+ * messages at a time in the 32-bit lanes of WASM simd128 (sha256x4, multi-buffer), the last count % 4 one by one.
  */
 
 // ---------------------------------------------------------------------------------------------------------
@@ -217,14 +218,181 @@ export function sha256(ptr: usize, len: usize, out: usize): void {
   sha256CtxFinal(ONE256, out);
 }
 
-/** SHA-256 of each of count messages laid end to end; lengths are little-endian u32 at lensPtr. */
+/**
+ * SHA-256 of each of count messages laid end to end; lengths are little-endian u32 at lensPtr. Four messages
+ * at a time in the lanes of simd128 (sha256x4 below) while at least four remain, the rest one by one.
+ */
 export function hashMany(dataPtr: usize, lensPtr: usize, count: u32, outPtr: usize): void {
-  for (let i: u32 = 0; i < count; i++) {
+  let i: u32 = 0;
+  while (count - i >= 4) {
+    for (let j: usize = 0; j < 4; j++) {
+      const n = load<u32>(lensPtr + ((<usize>i + j) << 2));
+      store<u32>(MSG4 + (j << 3), <u32>dataPtr);
+      store<u32>(MSG4 + (j << 3), n, 4);
+      dataPtr += <usize>n;
+    }
+    sha256x4(outPtr + (<usize>i << 5));
+    i += 4;
+  }
+  for (; i < count; i++) {
     const n = <usize>load<u32>(lensPtr + (<usize>i << 2));
     sha256CtxInit(ONE256);
     sha256CtxUpdate(ONE256, dataPtr, n);
     sha256CtxFinal(ONE256, outPtr + (<usize>i << 5));
     dataPtr += n;
+  }
+  memory.fill(S4, 0, 8 * 16);
+  memory.fill(W4, 0, 16 * 16);
+  memory.fill(PAD4, 0, 4 * 128);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// hashMany, four messages at a time: one SHA-256 per 32-bit lane of WASM simd128 (multi-buffer). The round
+// function is the scalar one (§6.2.2) with u32 replaced by i32x4; each lane reads its own message's blocks.
+// Messages of different lengths run max(blocks) block steps; a lane whose message has ended keeps computing
+// on a dummy block but its state is not updated (masked add), so the result equals four one-by-one digests.
+// Lengths are public, contents are handled in constant time as in the scalar path.
+// ---------------------------------------------------------------------------------------------------------
+
+@inline function rotr4(x: v128, n: i32): v128 {
+  return v128.or(i32x4.shr_u(x, n), i32x4.shl(x, 32 - n));
+}
+@inline function ch4(e: v128, f: v128, g: v128): v128 {
+  return v128.xor(g, v128.and(e, v128.xor(f, g)));
+}
+@inline function maj4(a: v128, b: v128, c: v128): v128 {
+  return v128.or(v128.and(a, b), v128.and(c, v128.or(a, b)));
+}
+@inline function bsig0_4(x: v128): v128 {
+  return v128.xor(v128.xor(rotr4(x, 2), rotr4(x, 13)), rotr4(x, 22));
+}
+@inline function bsig1_4(x: v128): v128 {
+  return v128.xor(v128.xor(rotr4(x, 6), rotr4(x, 11)), rotr4(x, 25));
+}
+@inline function ssig0_4(x: v128): v128 {
+  return v128.xor(v128.xor(rotr4(x, 7), rotr4(x, 18)), i32x4.shr_u(x, 3));
+}
+@inline function ssig1_4(x: v128): v128 {
+  return v128.xor(v128.xor(rotr4(x, 17), rotr4(x, 19)), i32x4.shr_u(x, 10));
+}
+/** W_t + σ1(W_{t-2}) + W_{t-7} + σ0(W_{t-15}) (§6.2.2 step 1, 16-word window). */
+@inline function sched4(w: v128, w14: v128, w9: v128, w1: v128): v128 {
+  return i32x4.add(i32x4.add(w, ssig1_4(w14)), i32x4.add(w9, ssig0_4(w1)));
+}
+/** T1 = h + Σ1(e) + Ch(e,f,g) + K_t + W_t (§6.2.2 step 3). */
+@inline function t1_4(h: v128, e: v128, f: v128, g: v128, k: usize, w: v128): v128 {
+  return i32x4.add(i32x4.add(i32x4.add(h, bsig1_4(e)), i32x4.add(ch4(e, f, g), v128.load32_splat(k))), w);
+}
+/** T2 = Σ0(a) + Maj(a,b,c). */
+@inline function t2_4(a: v128, b: v128, c: v128): v128 {
+  return i32x4.add(bsig0_4(a), maj4(a, b, c));
+}
+
+/** Four lanes' states (8 x v128: word i of each lane), the interleaved block (16 x v128), per-lane scratch. */
+const S4: usize = memory.data(8 * 16, 16);
+const W4: usize = memory.data(16 * 16, 16);
+const PAD4: usize = memory.data(4 * 128, 16); // each lane's padded tail (up to two blocks)
+const MSG4: usize = memory.data(4 * 8, 8); //    per lane: message pointer, length (u32 each)
+
+/** Compress the interleaved block at W4 into S4, in the lanes where mask is all ones. §6.2.2. */
+function sha256x4Block(mask: v128): void {
+  let a = v128.load(S4, 0), b = v128.load(S4, 16), c = v128.load(S4, 32), d = v128.load(S4, 48);
+  let e = v128.load(S4, 64), f = v128.load(S4, 80), g = v128.load(S4, 96), hh = v128.load(S4, 112);
+  const a0 = a, b0 = b, c0 = c, d0 = d, e0 = e, f0 = f, g0 = g, h0 = hh;
+  let w0 = v128.load(W4, 0), w1 = v128.load(W4, 16), w2 = v128.load(W4, 32), w3 = v128.load(W4, 48);
+  let w4 = v128.load(W4, 64), w5 = v128.load(W4, 80), w6 = v128.load(W4, 96), w7 = v128.load(W4, 112);
+  let w8 = v128.load(W4, 128), w9 = v128.load(W4, 144), w10 = v128.load(W4, 160), w11 = v128.load(W4, 176);
+  let w12 = v128.load(W4, 192), w13 = v128.load(W4, 208), w14 = v128.load(W4, 224), w15 = v128.load(W4, 240);
+  let t: v128;
+  for (let r: usize = 0; r < 64; r += 16) {
+    if (r != 0) {
+      w0 = sched4(w0, w14, w9, w1);
+      w1 = sched4(w1, w15, w10, w2);
+      w2 = sched4(w2, w0, w11, w3);
+      w3 = sched4(w3, w1, w12, w4);
+      w4 = sched4(w4, w2, w13, w5);
+      w5 = sched4(w5, w3, w14, w6);
+      w6 = sched4(w6, w4, w15, w7);
+      w7 = sched4(w7, w5, w0, w8);
+      w8 = sched4(w8, w6, w1, w9);
+      w9 = sched4(w9, w7, w2, w10);
+      w10 = sched4(w10, w8, w3, w11);
+      w11 = sched4(w11, w9, w4, w12);
+      w12 = sched4(w12, w10, w5, w13);
+      w13 = sched4(w13, w11, w6, w14);
+      w14 = sched4(w14, w12, w7, w15);
+      w15 = sched4(w15, w13, w8, w0);
+    }
+    const k = K256 + (r << 2);
+    t = t1_4(hh, e, f, g, k, w0); d = i32x4.add(d, t); hh = i32x4.add(t, t2_4(a, b, c));
+    t = t1_4(g, d, e, f, k + 4, w1); c = i32x4.add(c, t); g = i32x4.add(t, t2_4(hh, a, b));
+    t = t1_4(f, c, d, e, k + 8, w2); b = i32x4.add(b, t); f = i32x4.add(t, t2_4(g, hh, a));
+    t = t1_4(e, b, c, d, k + 12, w3); a = i32x4.add(a, t); e = i32x4.add(t, t2_4(f, g, hh));
+    t = t1_4(d, a, b, c, k + 16, w4); hh = i32x4.add(hh, t); d = i32x4.add(t, t2_4(e, f, g));
+    t = t1_4(c, hh, a, b, k + 20, w5); g = i32x4.add(g, t); c = i32x4.add(t, t2_4(d, e, f));
+    t = t1_4(b, g, hh, a, k + 24, w6); f = i32x4.add(f, t); b = i32x4.add(t, t2_4(c, d, e));
+    t = t1_4(a, f, g, hh, k + 28, w7); e = i32x4.add(e, t); a = i32x4.add(t, t2_4(b, c, d));
+    t = t1_4(hh, e, f, g, k + 32, w8); d = i32x4.add(d, t); hh = i32x4.add(t, t2_4(a, b, c));
+    t = t1_4(g, d, e, f, k + 36, w9); c = i32x4.add(c, t); g = i32x4.add(t, t2_4(hh, a, b));
+    t = t1_4(f, c, d, e, k + 40, w10); b = i32x4.add(b, t); f = i32x4.add(t, t2_4(g, hh, a));
+    t = t1_4(e, b, c, d, k + 44, w11); a = i32x4.add(a, t); e = i32x4.add(t, t2_4(f, g, hh));
+    t = t1_4(d, a, b, c, k + 48, w12); hh = i32x4.add(hh, t); d = i32x4.add(t, t2_4(e, f, g));
+    t = t1_4(c, hh, a, b, k + 52, w13); g = i32x4.add(g, t); c = i32x4.add(t, t2_4(d, e, f));
+    t = t1_4(b, g, hh, a, k + 56, w14); f = i32x4.add(f, t); b = i32x4.add(t, t2_4(c, d, e));
+    t = t1_4(a, f, g, hh, k + 60, w15); e = i32x4.add(e, t); a = i32x4.add(t, t2_4(b, c, d));
+  }
+  // §6.2.2 step 4, only in the lanes whose message still has this block.
+  v128.store(S4, i32x4.add(a0, v128.and(a, mask)), 0);
+  v128.store(S4, i32x4.add(b0, v128.and(b, mask)), 16);
+  v128.store(S4, i32x4.add(c0, v128.and(c, mask)), 32);
+  v128.store(S4, i32x4.add(d0, v128.and(d, mask)), 48);
+  v128.store(S4, i32x4.add(e0, v128.and(e, mask)), 64);
+  v128.store(S4, i32x4.add(f0, v128.and(f, mask)), 80);
+  v128.store(S4, i32x4.add(g0, v128.and(g, mask)), 96);
+  v128.store(S4, i32x4.add(h0, v128.and(hh, mask)), 112);
+}
+
+/** Padded blocks of an n-byte message (§5.1.1: n + 1 + 8 bytes rounded up to 64). */
+@inline function blocks256(n: usize): usize {
+  return ((n + 8) >>> 6) + 1;
+}
+
+/** SHA-256 of the four messages described at MSG4 into out + 32 j (lane j). */
+function sha256x4(out: usize): void {
+  let nbMax: usize = 0;
+  for (let j: usize = 0; j < 4; j++) {
+    const n = <usize>load<u32>(MSG4 + (j << 3), 4);
+    const nb = blocks256(n);
+    if (nb > nbMax) nbMax = nb;
+    // The tail: the bytes after the last full block, 0x80, zeros, the bit length (§5.1.1), in PAD4 + 128 j.
+    const full = n & ~(<usize>63);
+    const pad = PAD4 + (j << 7);
+    memory.fill(pad, 0, 128);
+    memory.copy(pad, <usize>load<u32>(MSG4 + (j << 3)) + full, n - full);
+    store<u8>(pad + (n - full), 0x80);
+    store<u64>(pad + ((nb << 6) - full) - 8, bswap<u64>(<u64>n << 3));
+    for (let i: usize = 0; i < 8; i++) store<u32>(S4 + (i << 4) + (j << 2), load<u32>(IV256 + (i << 2)));
+  }
+  for (let blk: usize = 0; blk < nbMax; blk++) {
+    const off = blk << 6;
+    for (let j: usize = 0; j < 4; j++) {
+      const m = <usize>load<u32>(MSG4 + (j << 3));
+      const n = <usize>load<u32>(MSG4 + (j << 3), 4);
+      const full = n & ~(<usize>63);
+      // A full block of the message, or the padded tail (a finished lane reads its tail again: masked out).
+      let src = off < full ? m + off : PAD4 + (j << 7) + (off - full);
+      if (blocks256(n) <= blk) src = PAD4 + (j << 7);
+      for (let i: usize = 0; i < 16; i++) store<u32>(W4 + (i << 4) + (j << 2), bswap<u32>(load<u32>(src + (i << 2))));
+    }
+    const bv = i32x4.splat(<i32>blk);
+    let nbv = i32x4.splat(<i32>blocks256(<usize>load<u32>(MSG4, 4)));
+    nbv = i32x4.replace_lane(nbv, 1, <i32>blocks256(<usize>load<u32>(MSG4, 12)));
+    nbv = i32x4.replace_lane(nbv, 2, <i32>blocks256(<usize>load<u32>(MSG4, 20)));
+    nbv = i32x4.replace_lane(nbv, 3, <i32>blocks256(<usize>load<u32>(MSG4, 28)));
+    sha256x4Block(i32x4.lt_s(bv, nbv));
+  }
+  for (let j: usize = 0; j < 4; j++) {
+    for (let i: usize = 0; i < 8; i++) store<u32>(out + (j << 5) + (i << 2), bswap<u32>(load<u32>(S4 + (i << 4) + (j << 2))));
   }
 }
 

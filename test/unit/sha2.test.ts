@@ -130,6 +130,20 @@ describe('hashMany (batched SHA-256)', () => {
     expect(done).to.equal(1000);
   });
 
+  it('four-lane path: counts 1..9 with mixed lengths (lanes ending at different blocks) match one-by-one sha256', () => {
+    // hashMany hashes four messages at a time while four remain, then one by one: every count from 1 to 9
+    // crosses that split, and the lengths put each lane's padding in the same or in a later block than its
+    // neighbours' (55/56 and 119/120 are the one-/two-block padding edges, 64 a full block, 1000 sixteen).
+    const rnd = prng(4);
+    const lens = [0, 55, 56, 64, 119, 120, 1, 1000, 63, 65, 200];
+    for (let count = 1; count <= 9; count++) {
+      for (let rot = 0; rot < lens.length; rot++) {
+        const ms = Array.from({ length: count }, (_, i) => rnd((i + rot) % 3 === 2 ? rnd(1)[0]! + 17 : lens[(i + rot) % lens.length]!));
+        expect(core.hashMany(ms).map(toHex)).to.deep.equal(ms.map((m) => toHex(nobleSha256(m))));
+      }
+    }
+  });
+
   it('hashes a 10,000-leaf batch in one call', () => {
     const rnd = prng(10_000);
     const ms = Array.from({ length: 10_000 }, (_, i) => rnd(i % 97));
