@@ -1,0 +1,260 @@
+/**
+ * The facade: `MlsClient` and `GroupHandle` over a Backend that runs the engine — in this thread (local.ts) or in
+ * a worker (worker-client.ts). The same code serves both, so both have exactly the same interface and behaviour.
+ * No protocol logic and no secrets here: calls, the handles' cached epoch, and event fan-out.
+ */
+import { MlsError } from '../errors.ts';
+import { toHex } from '../storage/keys.ts';
+import { asMlsError } from './as-error.ts';
+import { Emitter } from './events.ts';
+import type { Ctl, EngineListener, EngineMethod, ParamsOf, ResultOf, Tracked } from './protocol.ts';
+import type {
+  ClientIdentity,
+  CommitEvent,
+  CommitOptions,
+  CommitOutput,
+  CreateGroupOptions,
+  ExternalJoinOptions,
+  ExternalJoinResult,
+  GroupEvent,
+  GroupEventType,
+  GroupHandle,
+  GroupInfoOptions,
+  GroupSummary,
+  JoinOptions,
+  KeyPackageOut,
+  LongOptions,
+  MemberInfo,
+  MlsClient,
+  ReceivedEvent,
+} from './types.ts';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Runs engine calls somewhere; errors are MlsErrors. */
+export interface Backend {
+  call<K extends EngineMethod>(method: K, params: ParamsOf<K>, ctl?: Ctl): Promise<ResultOf<K>>;
+  /** Release everything (storage; the worker). */
+  close(): Promise<void>;
+}
+
+const ctlOf = (o: LongOptions | undefined): Ctl | undefined =>
+  o?.signal !== undefined || o?.onProgress !== undefined ? { signal: o.signal, onProgress: o.onProgress } : undefined;
+
+function checkBytes(b: unknown, what: string): asserts b is Uint8Array {
+  if (!(b instanceof Uint8Array)) throw new MlsError('DECODE', `${what} must be a Uint8Array`);
+}
+
+/** The MlsClient implementation (see types.ts for the documentation of each method). */
+export class ClientFacade implements MlsClient {
+  private readonly handles = new Map<string, GroupHandleImpl>();
+  private readonly emitter = new Emitter();
+  private closed = false;
+
+  constructor(private readonly backend: Backend) {}
+
+  /** The listener the backend's engine pushes events to. */
+  readonly onEngineEvent: EngineListener = (e) => {
+    if (this.closed) return;
+    this.handles.get(toHex(e.groupId))?.dispatch(e);
+    this.emitter.emit(e);
+  };
+
+  /** Call the backend; every error comes out as an MlsError. */
+  async call<K extends EngineMethod>(method: K, params: ParamsOf<K>, ctl?: Ctl): Promise<ResultOf<K>> {
+    if (this.closed) throw new MlsError('STATE', 'the client is closed');
+    try {
+      return await this.backend.call(method, params, ctl);
+    } catch (e) {
+      throw asMlsError(e);
+    }
+  }
+
+  identity(): Promise<ClientIdentity> {
+    return this.call('identity', {});
+  }
+
+  createKeyPackages(count: number, options: LongOptions & { readonly lastResort?: boolean } = {}): Promise<KeyPackageOut[]> {
+    return this.call('createKeyPackages', { count, ...(options.lastResort !== undefined ? { lastResort: options.lastResort } : {}) }, ctlOf(options));
+  }
+
+  async createGroup(options: CreateGroupOptions = {}): Promise<GroupHandle> {
+    return this.handleFor(await this.call('createGroup', options));
+  }
+
+  async joinFromWelcome(welcome: Uint8Array, options: JoinOptions = {}): Promise<GroupHandle> {
+    checkBytes(welcome, 'welcome');
+    const p = { welcome, ...(options.ratchetTree !== undefined ? { ratchetTree: options.ratchetTree } : {}) };
+    return this.handleFor(await this.call('joinFromWelcome', p, ctlOf(options)));
+  }
+
+  async joinByExternalCommit(groupInfo: Uint8Array, options: ExternalJoinOptions = {}): Promise<ExternalJoinResult> {
+    checkBytes(groupInfo, 'groupInfo');
+    const r = await this.call(
+      'joinByExternalCommit',
+      {
+        groupInfo,
+        ...(options.ratchetTree !== undefined ? { ratchetTree: options.ratchetTree } : {}),
+        ...(options.resync !== undefined ? { resync: options.resync } : {}),
+      },
+      ctlOf(options),
+    );
+    const group = this.handleFor({ value: r.value.groupId, epoch: r.epoch, active: r.active });
+    return { group, commit: r.value.commit, groupInfo: r.value.groupInfo };
+  }
+
+  listGroups(): Promise<GroupSummary[]> {
+    return this.call('listGroups', {});
+  }
+
+  async openGroup(groupId: Uint8Array): Promise<GroupHandle> {
+    checkBytes(groupId, 'groupId');
+    return this.handleFor(await this.call('openGroup', { groupId }));
+  }
+
+  async deleteGroup(groupId: Uint8Array): Promise<void> {
+    checkBytes(groupId, 'groupId');
+    await this.call('deleteGroup', { groupId });
+    this.handles.delete(toHex(groupId));
+  }
+
+  on<T extends GroupEventType>(type: T, listener: (event: Extract<GroupEvent, { type: T }>) => void): () => void {
+    return this.emitter.on(type, listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const h of this.handles.values()) h.closeEvents();
+    this.emitter.close();
+    this.handles.clear();
+    try {
+      await this.backend.close();
+    } catch (e) {
+      throw asMlsError(e);
+    }
+  }
+
+  private handleFor(t: Tracked<Uint8Array>): GroupHandleImpl {
+    const hex = toHex(t.value);
+    let h = this.handles.get(hex);
+    if (!h) this.handles.set(hex, (h = new GroupHandleImpl(this, t.value)));
+    h.track(t);
+    return h;
+  }
+}
+
+/** The GroupHandle implementation: every method is one engine call. */
+class GroupHandleImpl implements GroupHandle {
+  private _epoch = 0n;
+  private _active = true;
+  private readonly emitter = new Emitter();
+
+  constructor(
+    private readonly client: ClientFacade,
+    readonly groupId: Uint8Array,
+  ) {}
+
+  get epoch(): bigint {
+    return this._epoch;
+  }
+  get active(): boolean {
+    return this._active;
+  }
+
+  /** Adopt the epoch a call or event reports. */
+  track(t: { readonly epoch: bigint; readonly active: boolean }): void {
+    this._epoch = t.epoch;
+    this._active = t.active;
+  }
+
+  dispatch(e: GroupEvent): void {
+    if (e.type === 'epoch' && e.epoch > this._epoch) this._epoch = e.epoch;
+    if (e.type === 'removed') this._active = false;
+    this.emitter.emit(e);
+  }
+
+  closeEvents(): void {
+    this.emitter.close();
+  }
+
+  private async run<K extends EngineMethod>(
+    method: K,
+    params: DistributiveOmit<ParamsOf<K>, 'groupId'>,
+    ctl?: Ctl,
+  ): Promise<ResultOf<K> extends Tracked<infer T> ? T : never> {
+    const r = (await this.client.call(method, { ...params, groupId: this.groupId } as ParamsOf<K>, ctl)) as Tracked<unknown>;
+    this.track(r);
+    return r.value as ResultOf<K> extends Tracked<infer T> ? T : never;
+  }
+
+  async add(keyPackages: readonly Uint8Array[], options: CommitOptions = {}): Promise<CommitOutput> {
+    if (!Array.isArray(keyPackages) || keyPackages.length === 0) throw new MlsError('STATE', 'add: give at least one KeyPackage');
+    keyPackages.forEach((k, i) => checkBytes(k, `keyPackages[${i}]`));
+    return this.commitWith({ add: keyPackages }, options);
+  }
+  async remove(leafIndexes: readonly number[], options: CommitOptions = {}): Promise<CommitOutput> {
+    if (!Array.isArray(leafIndexes) || leafIndexes.length === 0) throw new MlsError('STATE', 'remove: give at least one leaf index');
+    return this.commitWith({ remove: leafIndexes }, options);
+  }
+  async update(options: CommitOptions = {}): Promise<CommitOutput> {
+    return this.commitWith({ path: true }, options);
+  }
+  async commit(options: CommitOptions = {}): Promise<CommitOutput> {
+    return this.commitWith({}, options);
+  }
+  private commitWith(req: { add?: readonly Uint8Array[]; remove?: readonly number[]; path?: boolean }, options: CommitOptions): Promise<CommitOutput> {
+    const path = options.path ?? req.path;
+    return this.run('commit', { ...req, ...(path !== undefined ? { path } : {}) }, ctlOf(options));
+  }
+  async confirm(): Promise<CommitEvent> {
+    return this.run('confirm', {});
+  }
+  async discard(): Promise<void> {
+    await this.run('discard', {});
+  }
+
+  async proposeAdd(keyPackage: Uint8Array): Promise<Uint8Array> {
+    checkBytes(keyPackage, 'keyPackage');
+    return this.run('propose', { type: 'add', keyPackage });
+  }
+  async proposeRemove(leafIndex: number): Promise<Uint8Array> {
+    return this.run('propose', { type: 'remove', leafIndex });
+  }
+  async proposeUpdate(): Promise<Uint8Array> {
+    return this.run('propose', { type: 'update' });
+  }
+
+  async send(data: Uint8Array, options: { readonly authenticatedData?: Uint8Array } = {}): Promise<Uint8Array> {
+    checkBytes(data, 'data');
+    return this.run('send', { data, ...(options.authenticatedData !== undefined ? { authenticatedData: options.authenticatedData } : {}) });
+  }
+  async receive(message: Uint8Array): Promise<ReceivedEvent> {
+    checkBytes(message, 'message');
+    return this.run('receive', { message });
+  }
+
+  async members(): Promise<MemberInfo[]> {
+    return this.run('members', {});
+  }
+  async exportSecret(label: string, context: Uint8Array, length: number): Promise<Uint8Array> {
+    checkBytes(context, 'context');
+    return this.run('exportSecret', { label, context, length });
+  }
+  async epochAuthenticator(): Promise<Uint8Array> {
+    return this.run('epochAuthenticator', {});
+  }
+  async groupInfo(options: GroupInfoOptions = {}): Promise<Uint8Array> {
+    return this.run('groupInfo', { ...options });
+  }
+  async leave(): Promise<Uint8Array> {
+    return this.run('leave', {});
+  }
+
+  on<T extends GroupEventType>(type: T, listener: (event: Extract<GroupEvent, { type: T }>) => void): () => void {
+    return this.emitter.on(type, listener);
+  }
+  events(): AsyncIterableIterator<GroupEvent> {
+    return this.emitter.iterate();
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * `createWorkerClient`: the engine in a Web Worker (workers/mls.worker.ts), driven through Comlink with the same
+ * MlsClient interface as `createClient`. Secrets, storage and crypto stay in the worker; the page holds wire
+ * messages, plaintext, member lists and exporter outputs. Bytes cross as transferables (transfer.ts); errors
+ * cross as MlsError with their code. An AbortSignal cannot cross: aborting posts `abort(opId)` to the worker,
+ * which fires the operation's own signal there; `onProgress` crosses as a Comlink proxy.
+ */
+import * as Comlink from 'comlink';
+import { MlsError } from '../errors.ts';
+import { asMlsError } from './as-error.ts';
+import { setDebugHook } from './debug.ts';
+import { ClientFacade, type Backend } from './facade.ts';
+import { engineInit } from './local.ts';
+import type { WireCtl, WorkerApi } from './protocol.ts';
+import { registerErrorTransfer, transferBytes } from './transfer.ts';
+import type { MlsClient, WorkerClientOptions } from './types.ts';
+import { startMlsWorker } from './worker-url.ts';
+
+let nextOpId = 1;
+
+/**
+ * Create a client whose engine runs in a Web Worker. Same interface as `createClient`; storage defaults to
+ * IndexedDB (sealed at rest), database `options.databaseName ?? 'webmls'`.
+ * @throws MlsError UNSUPPORTED where Web Workers are missing; the engine's errors (STATE, STORAGE, …).
+ * @example
+ *   const client = await createWorkerClient({ identity: 'alice@example.com' });
+ *   for (const g of await client.listGroups()) await client.openGroup(g.groupId);
+ */
+export async function createWorkerClient(options: WorkerClientOptions & { readonly debug?: boolean } = {}): Promise<MlsClient> {
+  if (typeof Worker !== 'function' && options.worker === undefined) throw new MlsError('UNSUPPORTED', 'Web Workers are not available here');
+  if (options.storage !== undefined && options.storage !== 'indexeddb' && options.storage !== 'memory')
+    throw new MlsError('STATE', "createWorkerClient takes storage 'indexeddb' or 'memory' (a provider object cannot cross to a worker)");
+  registerErrorTransfer();
+  const worker = options.worker ?? startMlsWorker();
+  const api = Comlink.wrap<WorkerApi>(worker);
+  let facade: ClientFacade | undefined;
+  const onEvent = Comlink.proxy((e: Parameters<ClientFacade['onEngineEvent']>[0]) => facade?.onEngineEvent(e));
+  const backend: Backend = {
+    async call(method, params, ctl) {
+      let wire: WireCtl | undefined;
+      let stop: (() => void) | undefined;
+      if (ctl) {
+        const opId = nextOpId++;
+        wire = { opId, ...(ctl.onProgress ? { onProgress: Comlink.proxy(ctl.onProgress) } : {}) };
+        const signal = ctl.signal;
+        if (signal) {
+          if (signal.aborted) throw new MlsError('ABORTED', `${method} was aborted`, { cause: signal.reason });
+          const onAbort = () => void api.abort(opId);
+          signal.addEventListener('abort', onAbort, { once: true });
+          stop = () => signal.removeEventListener('abort', onAbort);
+        }
+      }
+      try {
+        return (await api.call(method, transferBytes(params), wire)) as never;
+      } finally {
+        stop?.();
+      }
+    },
+    async close() {
+      try {
+        await api.call('close', {});
+      } finally {
+        api[Comlink.releaseProxy]();
+        worker.terminate();
+      }
+    },
+  };
+  try {
+    const init = { ...engineInit(options), ...(options.storage !== undefined ? { storage: options.storage } : {}) };
+    await api.init(init, onEvent);
+  } catch (e) {
+    worker.terminate();
+    throw asMlsError(e);
+  }
+  facade = new ClientFacade(backend);
+  setDebugHook(facade, (req) => api.debug(req));
+  return facade;
+}

@@ -1,0 +1,402 @@
+// sdk/src/client through createClient (engine in this thread), memory storage: full flows for three clients,
+// atomicity under injected storage faults, the early-message buffer, reload from the same storage, two "tabs"
+// (two clients on one storage) racing commits, errors and abort/progress. Runs in Node (vitest, in-process
+// locks) and in Chromium (wtr, Web Locks).
+import { createClient } from '../../sdk/src/client/local.ts';
+import type { GroupHandle, MlsClient, ReceivedEvent, CommitEvent, GroupEvent } from '../../sdk/src/client/types.ts';
+import { MemoryStorage } from '../../sdk/src/storage/memory.ts';
+import { storageKey } from '../../sdk/src/storage/keys.ts';
+import { toHex, utf8 } from '../lib/bytes.ts';
+
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+async function rejectsCode(p: Promise<unknown>, code: string): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    if ((e as { name?: string }).name !== 'MlsError' || (e as { code?: string }).code !== code)
+      throw new Error(`expected MlsError ${code}, got ${(e as Error).name}: ${(e as Error).message}`);
+    return e as Error;
+  }
+  throw new Error(`expected MlsError ${code}, nothing was thrown`);
+}
+
+function app(ev: ReceivedEvent | undefined): { data: string; from: string } {
+  if (ev?.kind !== 'application') throw new Error(`expected an application event, got ${ev?.kind}`);
+  return { data: text(ev.data), from: text(ev.sender.identity!) };
+}
+function commitEv(ev: ReceivedEvent): CommitEvent {
+  if (ev.kind !== 'commit') throw new Error(`expected a commit event, got ${ev.kind}`);
+  return ev;
+}
+
+async function agree(...gs: GroupHandle[]): Promise<void> {
+  const auths = await Promise.all(gs.map((g) => g.epochAuthenticator()));
+  for (const a of auths) expect(toHex(a)).to.equal(toHex(auths[0]!));
+  for (const g of gs) expect(g.epoch).to.equal(gs[0]!.epoch);
+}
+
+const mk = (identity: string, storage: MemoryStorage | 'memory' = 'memory', extra = {}) => createClient({ identity, storage, ...extra });
+
+/** alice creates a group and adds bob (and carol): returns the handles at epoch 1. */
+async function setup(names: string[], storages?: MemoryStorage[]) {
+  const clients: MlsClient[] = [];
+  for (let i = 0; i < names.length; i++) clients.push(await mk(names[i]!, storages?.[i] ?? 'memory'));
+  const owner = await clients[0]!.createGroup();
+  const kps = [];
+  for (const c of clients.slice(1)) kps.push((await c.createKeyPackages(1))[0]!.message);
+  const out = await owner.add(kps);
+  await owner.confirm();
+  const handles = [owner];
+  for (const c of clients.slice(1)) handles.push(await c.joinFromWelcome(out.welcome!));
+  return { clients, handles };
+}
+
+describe('client: three clients through createClient (memory storage)', () => {
+  it('create, add, exchange, propose, update, remove, external join; all agree on epoch authenticators', async () => {
+    const bobStorage = new MemoryStorage();
+    const carolStorage = new MemoryStorage();
+    const alice = await mk('alice');
+    const bob = await mk('bob', bobStorage);
+    const carol = await mk('carol', carolStorage);
+
+    const bobKps = await bob.createKeyPackages(2);
+    const [carolLr] = await carol.createKeyPackages(1, { lastResort: true });
+    expect(bobKps.length).to.equal(2);
+    expect(carolLr!.lastResort).to.be.true;
+    expect(await bobStorage.count('keyPackages')).to.equal(2);
+
+    const ga = await alice.createGroup();
+    expect(ga.epoch).to.equal(0n);
+    const aliceEvents: GroupEvent[] = [];
+    ga.on('epoch', (e) => aliceEvents.push(e));
+    const out = await ga.add([bobKps[0]!.message, carolLr!.message]);
+    expect(out.welcome).to.be.instanceOf(Uint8Array);
+    expect(out.pending.fromEpoch).to.equal(0n);
+    expect(out.pending.addedLeaves).to.deep.equal([1, 2]);
+    expect(ga.epoch).to.equal(0n); // nothing merged before confirm
+    const confirmed = await ga.confirm();
+    expect(confirmed.epoch).to.equal(1n);
+    expect(ga.epoch).to.equal(1n);
+    expect(confirmed.joined.map((m) => text(m.identity!))).to.deep.equal(['bob', 'carol']);
+    expect(aliceEvents.some((e) => e.type === 'epoch' && e.reason === 'confirmed' && e.epoch === 1n)).to.be.true;
+
+    const gb = await bob.joinFromWelcome(out.welcome!);
+    const gc = await carol.joinFromWelcome(out.welcome!);
+    expect(toHex(gb.groupId)).to.equal(toHex(ga.groupId));
+    // The used KeyPackage is gone, the other stays; the last-resort one stays after use (§16.8).
+    expect(await bobStorage.count('keyPackages')).to.equal(1);
+    expect(await carolStorage.count('keyPackages')).to.equal(1);
+    await agree(ga, gb, gc);
+    const mem = await gc.members();
+    expect(mem.map((m) => text(m.identity!))).to.deep.equal(['alice', 'bob', 'carol']);
+    expect(mem.map((m) => m.isMe)).to.deep.equal([false, false, true]);
+
+    // Application messages, each way.
+    const m1 = await ga.send(utf8('hello from alice'));
+    expect(app(await gb.receive(m1))).to.deep.equal({ data: 'hello from alice', from: 'alice' });
+    expect(app(await gc.receive(m1))).to.deep.equal({ data: 'hello from alice', from: 'alice' });
+    const m2 = await gb.send(utf8('hi, bob here'), { authenticatedData: utf8('ad') });
+    const r2 = await ga.receive(m2);
+    expect(app(r2).from).to.equal('bob');
+    expect(r2.kind === 'application' && text(r2.authenticatedData)).to.equal('ad');
+    await rejectsCode(ga.receive(m2), 'REPLAY'); // the key is gone after one use
+    expect(app(await gc.receive(m2)).data).to.equal('hi, bob here');
+    const ex = await Promise.all([ga, gb, gc].map((g) => g.exportSecret('test label', utf8('ctx'), 32)));
+    expect(toHex(ex[1]!)).to.equal(toHex(ex[0]!));
+    expect(toHex(ex[2]!)).to.equal(toHex(ex[0]!));
+
+    // A proposal (bob's Update) committed by alice.
+    const prop = await gb.proposeUpdate();
+    const pa = await ga.receive(prop);
+    expect(pa.kind).to.equal('proposal');
+    expect(pa.kind === 'proposal' && pa.proposal.type).to.equal('update');
+    expect(pa.kind === 'proposal' && pa.sender.type === 'member' && text(pa.sender.identity!)).to.equal('bob');
+    expect((await gc.receive(prop)).kind).to.equal('proposal');
+    const c2 = await ga.commit();
+    await ga.confirm();
+    const eb = commitEv(await gb.receive(c2.commit));
+    const ec = commitEv(await gc.receive(c2.commit));
+    expect(eb.updated.map((m) => m.leafIndex)).to.deep.equal([1]);
+    expect(ec.epoch).to.equal(2n);
+    await agree(ga, gb, gc);
+
+    // Carol updates (an UpdatePath) itself.
+    const u = await gc.update();
+    await gc.confirm();
+    expect(commitEv(await ga.receive(u.commit)).committer?.leafIndex).to.equal(2);
+    await gb.receive(u.commit);
+    await agree(ga, gb, gc);
+
+    // Alice removes bob; bob sees he was removed.
+    const removed: GroupEvent[] = [];
+    gb.on('removed', (e) => removed.push(e));
+    const rm = await ga.remove([1]);
+    expect(rm.pending.removedLeaves).to.deep.equal([1]);
+    await ga.confirm();
+    const lc = commitEv(await gc.receive(rm.commit));
+    expect(lc.left.map((m) => text(m.identity!))).to.deep.equal(['bob']);
+    const lb = commitEv(await gb.receive(rm.commit));
+    expect(lb.removedMe).to.be.true;
+    expect(gb.active).to.be.false;
+    expect(removed.length).to.equal(1);
+    await rejectsCode(gb.send(utf8('still here?')), 'STATE');
+    await agree(ga, gc);
+    expect((await ga.members()).map((m) => text(m.identity!))).to.deep.equal(['alice', 'carol']);
+
+    // Dave joins by external commit from a GroupInfo.
+    const dave = await mk('dave');
+    const gi = await gc.groupInfo();
+    const ext = await dave.joinByExternalCommit(gi);
+    const je = commitEv(await ga.receive(ext.commit));
+    expect(je.external).to.be.true;
+    expect(je.joined.map((m) => text(m.identity!))).to.deep.equal(['dave']);
+    await gc.receive(ext.commit);
+    await agree(ga, gc, ext.group);
+    const m3 = await ext.group.send(utf8('dave says hi'));
+    expect(app(await ga.receive(m3)).from).to.equal('dave');
+
+    // Carol leaves: her Remove proposal, committed by alice.
+    const leave = await gc.leave();
+    await ga.receive(leave);
+    await ext.group.receive(leave);
+    const lv = await ga.commit();
+    await ga.confirm();
+    expect(commitEv(await gc.receive(lv.commit)).removedMe).to.be.true;
+    await ext.group.receive(lv.commit);
+    await agree(ga, ext.group);
+    for (const c of [alice, bob, carol, dave]) await c.close();
+  });
+
+  it('events: on() and the async iterator see every received message', async () => {
+    const { clients, handles } = await setup(['alice', 'bob']);
+    const [ga, gb] = handles as [GroupHandle, GroupHandle];
+    const seen: string[] = [];
+    const stop = gb.on('message', (e) => e.event.kind === 'application' && seen.push(text(e.event.data)));
+    const clientSeen: GroupEvent[] = [];
+    clients[1]!.on('message', (e) => clientSeen.push(e));
+    const it = gb.events();
+    await gb.receive(await ga.send(utf8('one')));
+    stop();
+    await gb.receive(await ga.send(utf8('two')));
+    expect(seen).to.deep.equal(['one']);
+    expect(clientSeen.length).to.equal(2);
+    const first = await it.next();
+    const second = await it.next();
+    expect(first.value?.type === 'message' && first.value.event.kind).to.equal('application');
+    expect(second.value?.type === 'message' && second.value.event.kind === 'application' && text(second.value.event.data)).to.equal('two');
+    await it.return!();
+    expect((await it.next()).done).to.be.true;
+    for (const c of clients) await c.close();
+  });
+});
+
+describe('client: atomicity (MemoryStorage.failNextCommit)', () => {
+  it('a failed merge leaves stored and in-memory state at the old epoch; the retry succeeds', async () => {
+    const sa = new MemoryStorage();
+    const sb = new MemoryStorage();
+    const { clients, handles } = await setup(['alice', 'bob'], [sa, sb]);
+    const [ga, gb] = handles as [GroupHandle, GroupHandle];
+    const key = storageKey(ga.groupId);
+    const authBefore = toHex(await ga.epochAuthenticator());
+
+    // Our own commit: confirm fails in storage.
+    const out = await ga.update();
+    sa.failNextCommit();
+    await rejectsCode(ga.confirm(), 'STORAGE');
+    expect(ga.epoch).to.equal(1n);
+    expect((await sa.getMeta('groups', key))!.epoch).to.equal(1n);
+    expect(toHex(await ga.epochAuthenticator())).to.equal(authBefore);
+    // A reload from the same storage sees the old epoch too.
+    const again = await createClient({ storage: sa });
+    expect((await again.openGroup(ga.groupId)).epoch).to.equal(1n);
+    await again.close();
+    const ok = await ga.confirm();
+    expect(ok.epoch).to.equal(2n);
+
+    // A received commit: the merge fails, nothing changes, the retry processes it.
+    sb.failNextCommit();
+    await rejectsCode(gb.receive(out.commit), 'STORAGE');
+    expect(gb.epoch).to.equal(1n);
+    expect((await sb.getMeta('groups', key))!.epoch).to.equal(1n);
+    expect(toHex(await gb.epochAuthenticator())).to.equal(authBefore);
+    expect(commitEv(await gb.receive(out.commit)).epoch).to.equal(2n);
+    await agree(ga, gb);
+
+    // A decrypted message whose key deletion fails to store: not consumed, decrypts on retry (no REPLAY).
+    const m = await ga.send(utf8('retry me'));
+    sb.failNextCommit();
+    await rejectsCode(gb.receive(m), 'STORAGE');
+    expect(app(await gb.receive(m)).data).to.equal('retry me');
+    await rejectsCode(gb.receive(m), 'REPLAY');
+
+    // A send whose ratchet advance fails to store yields no message; the next send works.
+    sa.failNextCommit();
+    await rejectsCode(ga.send(utf8('lost')), 'STORAGE');
+    expect(app(await gb.receive(await ga.send(utf8('kept')))).data).to.equal('kept');
+    for (const c of clients) await c.close();
+  });
+});
+
+describe('client: early messages', () => {
+  it('a message of the next epoch is held (persisted), then released in order once the commit arrives', async () => {
+    const sb = new MemoryStorage();
+    const { clients, handles } = await setup(['alice', 'bob'], [new MemoryStorage(), sb]);
+    const [ga, gb] = handles as [GroupHandle, GroupHandle];
+    const up = await ga.update();
+    await ga.confirm();
+    const e1 = await ga.send(utf8('early 1'));
+    const e2 = await ga.send(utf8('early 2'));
+    const h1 = await gb.receive(e2); // arrival order: 2 then 1
+    const h2 = await gb.receive(e1);
+    expect(h1).to.deep.equal({ kind: 'buffered', epoch: 2n });
+    expect(h2.kind).to.equal('buffered');
+    expect(await sb.count('pending')).to.equal(2);
+    const ev = commitEv(await gb.receive(up.commit));
+    expect(ev.released.map((r) => r.kind === 'application' && text(r.data))).to.deep.equal(['early 2', 'early 1']);
+    expect(await sb.count('pending')).to.equal(0);
+    await agree(ga, gb);
+    for (const c of clients) await c.close();
+  });
+
+  it('held messages survive a reload of the client', async () => {
+    const sb = new MemoryStorage();
+    const { clients, handles } = await setup(['alice', 'bob'], [new MemoryStorage(), sb]);
+    const [ga, gb] = handles as [GroupHandle, GroupHandle];
+    const up = await ga.update();
+    await ga.confirm();
+    expect((await gb.receive(await ga.send(utf8('before the commit')))).kind).to.equal('buffered');
+    await clients[1]!.close();
+    const bob2 = await createClient({ storage: sb });
+    const gb2 = await bob2.openGroup(gb.groupId);
+    expect(gb2.epoch).to.equal(1n);
+    const ev = commitEv(await gb2.receive(up.commit));
+    expect(ev.released.length).to.equal(1);
+    expect(app(ev.released[0] as ReceivedEvent).data).to.equal('before the commit');
+    await bob2.close();
+    await clients[0]!.close();
+  });
+
+  it('too far ahead, too old and a full buffer are typed errors', async () => {
+    const alice = await mk('alice');
+    const bob = await createClient({ identity: 'bob', storage: 'memory', earlyMessages: { maxMessages: 2 } });
+    const ga = await alice.createGroup();
+    const out = await ga.add([(await bob.createKeyPackages(1))[0]!.message]);
+    await ga.confirm();
+    const gb = await bob.joinFromWelcome(out.welcome!);
+    const old = await ga.send(utf8('epoch 1'));
+    const c2 = await ga.update();
+    await ga.confirm();
+    const c3 = await ga.update();
+    await ga.confirm();
+    const far = await ga.send(utf8('epoch 3'));
+    const err = await rejectsCode(gb.receive(far), 'WRONG_EPOCH'); // epoch 3 while bob is at 1
+    expect(err.message).to.contain('too far ahead');
+    await gb.receive(c2.commit);
+    expect((await gb.receive(far)).kind).to.equal('buffered'); // now only one ahead
+    expect((await gb.receive(await ga.send(utf8('epoch 3 again')))).kind).to.equal('buffered');
+    await rejectsCode(gb.receive(await ga.send(utf8('one too many'))), 'STATE'); // maxMessages 2
+    const ev = commitEv(await gb.receive(c3.commit));
+    expect(ev.released.map((r) => r.kind === 'application' && text(r.data))).to.deep.equal(['epoch 3', 'epoch 3 again']);
+    await rejectsCode(gb.receive(old), 'WRONG_EPOCH'); // epoch 1 is gone
+    await rejectsCode(gb.receive(c2.commit), 'WRONG_EPOCH');
+    await agree(ga, gb);
+    await alice.close();
+    await bob.close();
+  });
+});
+
+describe('client: reload and tabs', () => {
+  it('a new client on the same storage lists, opens and continues its groups', async () => {
+    const sa = new MemoryStorage();
+    const { clients, handles } = await setup(['alice', 'bob'], [sa, new MemoryStorage()]);
+    const [ga, gb] = handles as [GroupHandle, GroupHandle];
+    await gb.receive(await ga.send(utf8('before reload')));
+    await clients[0]!.close();
+    await rejectsCode(createClient({ identity: 'mallory', storage: sa }), 'STATE'); // another identity's storage
+    const alice2 = await createClient({ storage: sa });
+    const me = (await alice2.identity()).credential;
+    expect(me.kind === 'basic' && text(me.identity)).to.equal('alice');
+    const list = await alice2.listGroups();
+    expect(list.length).to.equal(1);
+    expect(toHex(list[0]!.groupId)).to.equal(toHex(ga.groupId));
+    expect(list[0]!.epoch).to.equal(1n);
+    const ga2 = await alice2.openGroup(list[0]!.groupId);
+    expect(app(await gb.receive(await ga2.send(utf8('after reload')))).data).to.equal('after reload');
+    expect(app(await ga2.receive(await gb.send(utf8('welcome back')))).data).to.equal('welcome back');
+    await agree(ga2, gb);
+    await alice2.deleteGroup(ga2.groupId);
+    expect((await alice2.listGroups()).length).to.equal(0);
+    await rejectsCode(alice2.openGroup(ga2.groupId), 'STATE');
+    await alice2.close();
+    await clients[1]!.close();
+  });
+
+  it('two clients on one storage racing update(): one epoch advance, the loser reloads, no fork', async () => {
+    const sa = new MemoryStorage();
+    const { clients, handles } = await setup(['alice', 'bob'], [sa, new MemoryStorage()]);
+    const [ga, gb] = handles as [GroupHandle, GroupHandle];
+    const tab2 = await createClient({ storage: sa });
+    const ga2 = await tab2.openGroup(ga.groupId);
+    const [o1, o2] = await Promise.all([ga.update(), ga2.update()]);
+    expect(o1.pending.fromEpoch).to.equal(1n);
+    expect(o2.pending.fromEpoch).to.equal(1n);
+    // The delivery service accepts the first commit of epoch 1 only.
+    await ga.confirm();
+    await rejectsCode(ga2.confirm(), 'WRONG_EPOCH');
+    expect(ga2.epoch).to.equal(2n); // reloaded
+    expect(commitEv(await gb.receive(o1.commit)).epoch).to.equal(2n);
+    await agree(ga, ga2, gb);
+    // Both "tabs" keep working on the one stored state: ratchets never repeat.
+    expect(app(await gb.receive(await ga2.send(utf8('from tab 2')))).data).to.equal('from tab 2');
+    expect(app(await gb.receive(await ga.send(utf8('from tab 1')))).data).to.equal('from tab 1');
+    const m = await gb.send(utf8('to both tabs'));
+    expect(app(await ga2.receive(m)).data).to.equal('to both tabs');
+    await rejectsCode(ga.receive(m), 'REPLAY'); // tab 1 reloads first and sees the key used
+    expect((await sa.getMeta('groups', storageKey(ga.groupId)))!.epoch).to.equal(2n);
+    await tab2.close();
+    for (const c of clients) await c.close();
+  });
+});
+
+describe('client: errors, abort and progress', () => {
+  it('typed errors for bad input; abort and progress of long work', async () => {
+    const { clients, handles } = await setup(['alice', 'bob']);
+    const [ga, gb] = handles as [GroupHandle, GroupHandle];
+    await rejectsCode(gb.receive(utf8('not an MLS message')), 'DECODE');
+    const other = await clients[0]!.createGroup();
+    await rejectsCode(gb.receive(await other.send(utf8('x'))), 'WRONG_GROUP');
+    await rejectsCode(ga.confirm(), 'STATE');
+    await rejectsCode(createClient({ storage: 'memory' }), 'STATE'); // new storage, no identity
+    await rejectsCode(gb.receive(await ga.groupInfo()), 'INVALID_MESSAGE');
+    await rejectsCode(clients[0]!.joinFromWelcome(utf8('nope')), 'DECODE');
+    const ac = new AbortController();
+    ac.abort();
+    await rejectsCode(clients[0]!.createKeyPackages(3, { signal: ac.signal }), 'ABORTED');
+    const progress: string[] = [];
+    const ac2 = new AbortController();
+    await rejectsCode(
+      clients[0]!.createKeyPackages(5, {
+        signal: ac2.signal,
+        onProgress: (d, t) => {
+          progress.push(`${d}/${t}`);
+          if (d === 2) ac2.abort();
+        },
+      }),
+      'ABORTED',
+    );
+    expect(progress).to.deep.equal(['1/5', '2/5']);
+    const done: string[] = [];
+    const carol = await mk('carol');
+    const kps = await carol.createKeyPackages(3, { onProgress: (d, t) => done.push(`${d}/${t}`) });
+    expect(done).to.deep.equal(['1/3', '2/3', '3/3']);
+    const out = await ga.add(kps.map((k) => k.message).slice(0, 1), { onProgress: (d, t) => done.push(`add ${d}/${t}`) });
+    expect(done.slice(3)).to.deep.equal(['add 1/2', 'add 2/2']);
+    await ga.discard();
+    await rejectsCode(ga.confirm(), 'STATE');
+    expect(ga.epoch).to.equal(1n);
+    expect(out.commit).to.be.instanceOf(Uint8Array);
+    await carol.close();
+    for (const c of clients) await c.close();
+  });
+});
