@@ -31,6 +31,8 @@ import {
   resumptionPskProposal,
   serializeGroupState,
   withExternalPsk,
+  branchGroup,
+  reinitGroup,
   type GroupState,
   type Processed,
 } from '../../sdk/src/group/index.ts';
@@ -294,5 +296,39 @@ describe('group: 3-member flow', () => {
     throwsCode(() => processMessage(b, c2.commit), 'INVALID_MESSAGE');
     const c3 = createCommit(a);
     agree([mergeStagedCommit(a, c3.staged), mergeStagedCommit(b, asCommit(processMessage(b, c3.commit)))]);
+  });
+
+  it('ReInit (§11.2) then branch (§11.3): new groups bound by resumption PSKs; members join with their old state', () => {
+    const cs = nobleSuite(1);
+    const [A, B] = ['a', 'b'].map((n) => client(cs, n)) as [Client, Client];
+    let a = createGroup({ suite: cs, credential: cred('a'), signaturePrivateKey: A.sig });
+    const kpB = keyPackage(cs, B);
+    const c1 = createCommit(a, { proposals: [addProposal(kpB.keyPackage)] });
+    a = mergeStagedCommit(a, c1.staged);
+    let b = joinFromWelcome({ welcome: c1.welcome!, keyPackage: kpB.keyPackage, initPrivateKey: kpB.initPrivateKey, encryptionPrivateKey: kpB.encryptionPrivateKey, signaturePrivateKey: B.sig, suite: cs });
+    const newId = utf8('the reinitialised group');
+    const c2 = createCommit(b, { proposals: [{ kind: 'reinit', groupId: newId, version: 1, cipherSuite: 1, extensions: [] }] });
+    b = mergeStagedCommit(b, c2.staged);
+    a = mergeStagedCommit(a, asCommit(processMessage(a, c2.commit)));
+    expect(a.active).to.be.false;
+    expect(b.reinit?.groupId).to.deep.equal(newId);
+    throwsCode(() => encryptApplication(a, utf8('x')), 'STATE');
+    throwsCode(() => createCommit(a), 'STATE');
+    // b committed the ReInit: it creates the new group; a joins with its old state.
+    const kpA = keyPackage(cs, A);
+    const re = reinitGroup(b, { keyPackages: [kpA.keyPackage] });
+    const joinA = (extra: object) =>
+      joinFromWelcome({ welcome: re.welcome, keyPackage: kpA.keyPackage, initPrivateKey: kpA.initPrivateKey, encryptionPrivateKey: kpA.encryptionPrivateKey, signaturePrivateKey: A.sig, suite: cs, ...extra });
+    throwsCode(() => joinA({}), 'INVALID_PROPOSAL'); // the resumption PSK is needed
+    const a2 = joinA({ previous: a });
+    expect(a2.context.groupId).to.deep.equal(newId);
+    expect(a2.context.epoch).to.equal(1n);
+    agree([a2, re.state]);
+    // Branch from the new group: a takes b along into a subgroup.
+    const kpB2 = keyPackage(cs, B);
+    const br = branchGroup(a2, { keyPackages: [kpB2.keyPackage] });
+    const b3 = joinFromWelcome({ welcome: br.welcome, keyPackage: kpB2.keyPackage, initPrivateKey: kpB2.initPrivateKey, encryptionPrivateKey: kpB2.encryptionPrivateKey, signaturePrivateKey: B.sig, suite: cs, previous: re.state });
+    agree([br.state, b3]);
+    expect(toHex(br.state.context.groupId)).to.not.equal(toHex(a2.context.groupId));
   });
 });

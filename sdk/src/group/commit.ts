@@ -26,7 +26,14 @@ import { WireFormat } from '../messages/common.ts';
 import { groupContextBytes, type GroupContext } from '../messages/group-context.ts';
 import { LeafNodeSource } from '../messages/leaf-node.ts';
 import { mlsMessageBytes } from '../messages/mls-message.ts';
-import { ProposalOrRefType, type Proposal, type ProposalOrRef, type ReInit } from '../messages/proposals.ts';
+import {
+  ProposalOrRefType,
+  type PreSharedKeyID,
+  type Proposal,
+  type ProposalOrRef,
+  type ReInit,
+  type ResumptionPSKUsage,
+} from '../messages/proposals.ts';
 import { validateLeafNode, type Instant } from '../messages/validate.ts';
 import { epochOnly, externalInitReceive, keySchedule, type KeyScheduleEpoch } from '../schedule/key-schedule.ts';
 import { pskSecret } from '../schedule/psk.ts';
@@ -322,6 +329,10 @@ export interface CommitOptions extends GroupInfoOptions {
   readonly wireFormat?: 'public' | 'private';
   /** The time for KeyPackage lifetimes of Adds (default now). */
   readonly now?: Instant;
+  /** PSK values not in the state (e.g. another group's resumption PSK, §11.2–§11.3), consulted first. */
+  readonly pskLookup?: (id: PreSharedKeyID) => Uint8Array | undefined;
+  /** @internal reinit/branch (§11.2, §11.3): the resumption PSK usage the first commit may carry. */
+  readonly allowPskUsage?: ResumptionPSKUsage;
 }
 
 /** The output of `createCommit`: the staged next epoch and the messages to send. */
@@ -351,8 +362,13 @@ export function createCommit(state: GroupState, opts: CommitOptions = {}): Creat
   const sender: Sender = { senderType: SenderType.member, leafIndex: me };
   const pending = opts.includePending === false ? [] : selectPending(state, cs);
   const entries: ProposalEntry[] = [...pending, ...(opts.proposals ?? []).map((proposal) => ({ proposal, sender }))];
-  const applied = applyProposalList(state, entries, { committer: me, now: opts.now });
-  const psks = lookupPsks(pskStoreOf(state), applied.psks);
+  const applied = applyProposalList(state, entries, { committer: me, now: opts.now, allowPskUsage: opts.allowPskUsage });
+  const own = pskStoreOf(state);
+  const lookup = opts.pskLookup;
+  const psks = lookupPsks(
+    lookup === undefined ? own : { externalPsks: own.externalPsks, resumption: (id) => lookup(id) ?? own.resumption?.(id) },
+    applied.psks,
+  );
   const tree = applied.tree;
   const newEpoch = state.context.epoch + 1n;
   const doPath = applied.pathRequired || (opts.path ?? true);

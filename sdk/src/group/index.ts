@@ -65,6 +65,7 @@ export {
   type SentProposal,
 } from './messages.ts';
 export { ProposalCheck, type ProposalCheckName } from './proposals.ts';
+export { branchGroup, reinitGroup, type NewGroup } from './reinit.ts';
 export { deserializeGroupState, serializeGroupState } from './serialize.ts';
 
 /**

@@ -33,6 +33,7 @@ import {
   type Proposal,
   type ReInit,
   type ResumptionPSKID,
+  type ResumptionPSKUsage as ResumptionPSKUsageT,
 } from '../messages/proposals.ts';
 import {
   DEFAULT_PROPOSAL_TYPES,
@@ -129,6 +130,8 @@ export interface ApplyOptions {
   readonly committer: LeafIndex | undefined;
   /** The time for KeyPackage lifetimes (default now). */
   readonly now?: Instant | undefined;
+  /** The first commit of a reinitialised (§11.2) or branched (§11.3) group may carry one PSK of this usage. */
+  readonly allowPskUsage?: ResumptionPSKUsageT | undefined;
 }
 
 const isMemberSender = (s: Sender): s is Extract<Sender, { senderType: 1 }> => s.senderType === SenderType.member;
@@ -229,7 +232,7 @@ export function applyProposalList(state: GroupState, entries: readonly ProposalE
       const id = p.psk;
       if (id.pskNonce.length !== cs.Nh)
         proposalFail(ProposalCheck.pskNonce, `psk_nonce is ${id.pskNonce.length} bytes, KDF.Nh is ${cs.Nh}`);
-      if (id.pskType === PSKType.resumption && id.usage !== ResumptionPSKUsage.application)
+      if (id.pskType === PSKType.resumption && id.usage !== ResumptionPSKUsage.application && id.usage !== opts.allowPskUsage)
         proposalFail(ProposalCheck.pskUsage, `resumption PSK usage ${id.usage} outside a reinit or branch`);
       const k = pskKey(id);
       if (pskIds.has(k)) proposalFail(ProposalCheck.duplicatePsk, 'two PreSharedKey proposals name the same PreSharedKeyID');

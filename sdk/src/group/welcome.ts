@@ -41,7 +41,8 @@ import { parentOf } from '../tree/ratchet-tree.ts';
 import { checkPrivateKeys, deriveNodeKeyPair, nextPathSecret } from '../tree/treekem.ts';
 import { validateTree } from '../tree/validate.ts';
 import { groupInfoTree, verifyGroupInfo } from './group-info.ts';
-import { leafGroupSupportProblem, lookupPsks } from './proposals.ts';
+import { leafGroupSupportProblem, lookupPsks, pskStoreOf } from './proposals.ts';
+import { checkResumptionJoin } from './reinit.ts';
 import { bytesEqual, groupConfig, type ExternalPsk, type GroupConfig, type GroupState } from './state.ts';
 import { toMlsMessage } from './wire.ts';
 
@@ -104,6 +105,11 @@ export interface JoinOptions {
   readonly externalPsks?: readonly ExternalPsk[];
   /** Resumption PSKs of other groups (branch, reinit: §11), by PreSharedKeyID. */
   readonly resumptionPsk?: (id: PreSharedKeyID) => Uint8Array | undefined;
+  /**
+   * The joiner's state in the old group, for a reinit or branch Welcome (§11.2, §11.3): supplies the resumption
+   * PSK and is checked against the new group (ReInit parameters, suite).
+   */
+  readonly previous?: GroupState;
   /** The cipher suite implementation (default `getCipherSuite(welcome.cipher_suite)`). */
   readonly suite?: CipherSuite;
   readonly config?: Partial<GroupConfig>;
@@ -161,7 +167,11 @@ export function joinFromWelcome(opts: JoinOptions): GroupState {
     const special = gs.psks.filter((p) => p.pskType === PSKType.resumption && p.usage !== ResumptionPSKUsage.application);
     if (special.length > 1) throw new MlsError('INVALID_MESSAGE', `${special.length} reinit/branch resumption PSKs in the Welcome (at most one)`);
     const externalPsks = [...(opts.externalPsks ?? [])];
-    const psks = lookupPsks({ externalPsks, resumption: opts.resumptionPsk }, gs.psks);
+    const prevStore = opts.previous === undefined ? undefined : pskStoreOf(opts.previous);
+    const psks = lookupPsks(
+      { externalPsks, resumption: (id) => opts.resumptionPsk?.(id) ?? prevStore?.resumption?.(id) },
+      gs.psks,
+    );
     const psk = psks.length > 0 ? pskSecret(cs, psks) : undefined;
 
     // GroupInfo.
@@ -177,6 +187,8 @@ export function joinFromWelcome(opts: JoinOptions): GroupState {
       throw new MlsError('INVALID_MESSAGE', `GroupInfo cipher suite ${gc.cipherSuite} is not the KeyPackage's ${kp.cipherSuite}`);
     if (special.length === 1 && gc.epoch !== 1n)
       throw new MlsError('INVALID_MESSAGE', `a reinit/branch Welcome must start at epoch 1, not ${gc.epoch}`);
+    const sp = special[0];
+    if (sp !== undefined && sp.pskType === PSKType.resumption && opts.previous !== undefined) checkResumptionJoin(opts.previous, sp.usage, gc);
 
     // The tree: shape, GroupInfo signature, full validation (§12.4.3.1).
     const oob = opts.ratchetTree instanceof Uint8Array ? decode(opts.ratchetTree, decodeRatchetTree, 'ratchet_tree') : opts.ratchetTree;
