@@ -331,4 +331,22 @@ describe('group: 3-member flow', () => {
     agree([br.state, b3]);
     expect(toHex(br.state.context.groupId)).to.not.equal(toHex(a2.context.groupId));
   });
+
+  it('unknown proposal types: passed when the policy accepts them and every member supports them, refused otherwise', () => {
+    const cs = nobleSuite(1);
+    const [A, B] = ['a', 'b'].map((n) => client(cs, n)) as [Client, Client];
+    const caps = { versions: [1], cipherSuites: [1], extensions: [], proposals: [0xff00], credentials: [1] };
+    let a = createGroup({ suite: cs, credential: cred('a'), signaturePrivateKey: A.sig, capabilities: caps, config: { unknownProposals: 'accept' } });
+    const kpB = createKeyPackage({ suite: cs, credential: cred('b'), signaturePrivateKey: B.sig, capabilities: caps });
+    const c1 = createCommit(a, { proposals: [addProposal(kpB.keyPackage)] });
+    a = mergeStagedCommit(a, c1.staged);
+    const j = (cfg: object) => joinFromWelcome({ welcome: c1.welcome!, keyPackage: kpB.keyPackage, initPrivateKey: kpB.initPrivateKey, encryptionPrivateKey: kpB.encryptionPrivateKey, signaturePrivateKey: B.sig, suite: cs, config: cfg });
+    const bAccept = j({ unknownProposals: 'accept' });
+    const bReject = j({});
+    const custom = { kind: 'unknown' as const, proposalType: 0xff00, body: utf8('app-defined') };
+    const c2 = createCommit(a, { proposals: [custom] });
+    agree([mergeStagedCommit(a, c2.staged), mergeStagedCommit(bAccept, asCommit(processMessage(bAccept, c2.commit)))]);
+    throwsCode(() => processMessage(bReject, c2.commit), 'INVALID_PROPOSAL');
+    throwsCode(() => createCommit(a, { proposals: [{ ...custom, proposalType: 0xff01 }] }), 'INVALID_PROPOSAL');
+  });
 });
