@@ -9,7 +9,7 @@ import { MlsError } from '../sdk/src/errors.ts';
 import { asMlsError } from '../sdk/src/client/as-error.ts';
 import { Engine } from '../sdk/src/client/engine.ts';
 import { openStorage } from '../sdk/src/client/local.ts';
-import type { Ctl, DebugRequest, EngineInit, EngineListener, EngineMethod, ParamsOf, ResultOf, WireCtl, WorkerApi } from '../sdk/src/client/protocol.ts';
+import type { Ctl, DebugRequest, EngineInit, EngineListener, EngineMethod, ParamsOf, ResultOf, WorkerApi } from '../sdk/src/client/protocol.ts';
 import { registerErrorTransfer, transferBytes } from '../sdk/src/client/transfer.ts';
 
 registerErrorTransfer();
@@ -49,13 +49,18 @@ const api: WorkerApi = {
     }
   },
 
-  async call<K extends EngineMethod>(method: K, params: ParamsOf<K>, wire?: WireCtl): Promise<ResultOf<K>> {
+  async call<K extends EngineMethod>(
+    method: K,
+    params: ParamsOf<K>,
+    opId?: number,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ResultOf<K>> {
     const e = ready();
     let ctl: Ctl | undefined;
-    if (wire) {
+    if (opId !== undefined) {
       const ac = new AbortController();
-      if (wire.opId !== undefined) aborts.set(wire.opId, ac);
-      ctl = { signal: ac.signal, ...(wire.onProgress ? { onProgress: wire.onProgress } : {}) };
+      aborts.set(opId, ac);
+      ctl = { signal: ac.signal, ...(onProgress ? { onProgress } : {}) };
     }
     try {
       const f = e[method] as (p: unknown, c?: Ctl) => Promise<ResultOf<K>>;
@@ -63,7 +68,7 @@ const api: WorkerApi = {
     } catch (err) {
       throw asMlsError(err);
     } finally {
-      if (wire?.opId !== undefined) aborts.delete(wire.opId);
+      if (opId !== undefined) aborts.delete(opId);
     }
   },
 

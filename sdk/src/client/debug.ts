@@ -50,5 +50,7 @@ export function debugHooks(client: MlsClient) {
     records: () => hook({ kind: 'records' }) as Promise<DebugRecord[]>,
     secrets: (groupId: Uint8Array) => hook({ kind: 'secrets', groupId }) as Promise<DebugSecrets>,
     ratchet: (groupId: Uint8Array, leafIndex: number) => hook({ kind: 'ratchet', groupId, leafIndex }) as Promise<DebugRatchets | undefined>,
+    /** Make the storage's next commit fail and roll back (MemoryStorage / IndexedDbStorage fault injection). */
+    failNextCommit: () => hook({ kind: 'failNextCommit' }) as Promise<void>,
   };
 }

@@ -183,7 +183,14 @@ class GroupHandleImpl implements GroupHandle {
     params: DistributiveOmit<ParamsOf<K>, 'groupId'>,
     ctl?: Ctl,
   ): Promise<ResultOf<K> extends Tracked<infer T> ? T : never> {
-    const r = (await this.client.call(method, { ...params, groupId: this.groupId } as ParamsOf<K>, ctl)) as Tracked<unknown>;
+    let r: Tracked<unknown>;
+    try {
+      r = (await this.client.call(method, { ...params, groupId: this.groupId } as ParamsOf<K>, ctl)) as Tracked<unknown>;
+    } catch (e) {
+      // WRONG_EPOCH: the engine reloaded a newer epoch (another tab committed): make `epoch` say so before throwing.
+      if ((e as MlsError).code === 'WRONG_EPOCH') await this.client.call('openGroup', { groupId: this.groupId }).then((t) => this.track(t), () => {});
+      throw e;
+    }
     this.track(r);
     return r.value as ResultOf<K> extends Tracked<infer T> ? T : never;
   }

@@ -98,18 +98,21 @@ export type ResultOf<K extends EngineMethod> = Awaited<ReturnType<EngineApi[K]>>
 /** Listener for engine events. */
 export type EngineListener = (e: GroupEvent) => void;
 
-/** Progress/abort as it crosses the worker boundary: an operation id to abort by, and a proxied callback. */
-export interface WireCtl {
-  readonly opId?: number;
-  readonly onProgress?: (done: number, total: number) => void;
-}
 
 /** The API the worker exposes through Comlink (workers/mls.worker.ts). */
 export interface WorkerApi {
   /** Open storage and the identity; events are pushed through `onEvent` (a Comlink proxy). */
   init(init: EngineInit & { readonly storage?: 'indexeddb' | 'memory' }, onEvent: EngineListener): Promise<ClientIdentity>;
-  /** Forward one engine call. */
-  call<K extends EngineMethod>(method: K, params: ParamsOf<K>, ctl?: WireCtl): Promise<ResultOf<K>>;
+  /**
+   * Forward one engine call. Long work: `opId` names it for `abort`; `onProgress` is a Comlink proxy (a top-level
+   * argument: Comlink proxies only top-level values).
+   */
+  call<K extends EngineMethod>(
+    method: K,
+    params: ParamsOf<K>,
+    opId?: number,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ResultOf<K>>;
   /** Abort the long operation `opId` (its AbortSignal fires in the worker). */
   abort(opId: number): void;
   /** Tests only (needs `debug: true`): see client/debug.ts. */
@@ -120,4 +123,5 @@ export interface WorkerApi {
 export type DebugRequest =
   | { readonly kind: 'records' }
   | { readonly kind: 'secrets'; readonly groupId: Uint8Array }
-  | { readonly kind: 'ratchet'; readonly groupId: Uint8Array; readonly leafIndex: number };
+  | { readonly kind: 'ratchet'; readonly groupId: Uint8Array; readonly leafIndex: number }
+  | { readonly kind: 'failNextCommit' };

@@ -11,7 +11,7 @@ import { asMlsError } from './as-error.ts';
 import { setDebugHook } from './debug.ts';
 import { ClientFacade, type Backend } from './facade.ts';
 import { engineInit } from './local.ts';
-import type { WireCtl, WorkerApi } from './protocol.ts';
+import type { WorkerApi } from './protocol.ts';
 import { registerErrorTransfer, transferBytes } from './transfer.ts';
 import type { MlsClient, WorkerClientOptions } from './types.ts';
 import { startMlsWorker } from './worker-url.ts';
@@ -37,21 +37,22 @@ export async function createWorkerClient(options: WorkerClientOptions & { readon
   const onEvent = Comlink.proxy((e: Parameters<ClientFacade['onEngineEvent']>[0]) => facade?.onEngineEvent(e));
   const backend: Backend = {
     async call(method, params, ctl) {
-      let wire: WireCtl | undefined;
+      let opId: number | undefined;
       let stop: (() => void) | undefined;
       if (ctl) {
-        const opId = nextOpId++;
-        wire = { opId, ...(ctl.onProgress ? { onProgress: Comlink.proxy(ctl.onProgress) } : {}) };
+        opId = nextOpId++;
+        const id = opId;
         const signal = ctl.signal;
         if (signal) {
           if (signal.aborted) throw new MlsError('ABORTED', `${method} was aborted`, { cause: signal.reason });
-          const onAbort = () => void api.abort(opId);
+          const onAbort = () => void api.abort(id);
           signal.addEventListener('abort', onAbort, { once: true });
           stop = () => signal.removeEventListener('abort', onAbort);
         }
       }
       try {
-        return (await api.call(method, transferBytes(params), wire)) as never;
+        const progress = ctl?.onProgress ? Comlink.proxy(ctl.onProgress) : undefined;
+        return (await api.call(method, transferBytes(params), opId, progress)) as never;
       } finally {
         stop?.();
       }
