@@ -6,10 +6,14 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig(({ command }) => ({
   base: './',
   resolve: {
-    // Library builds inline the wasm (an IIFE has no import.meta); dev, vitest and wtr keep new URL(…).
+    // Library builds inline the wasm and the worker (an IIFE has no import.meta); dev, vitest and wtr keep new URL(…).
     alias:
       command === 'build'
-        ? [{ find: /^\.\/wasm-url\.ts$/, replacement: here('./sdk/src/crypto/wasm-url.build.ts') }]
+        ? [
+            { find: /^\.\/wasm-url\.ts$/, replacement: here('./sdk/src/crypto/wasm-url.build.ts') },
+            // The worker is bundled (worker.format iife) and inlined: `?worker&inline`, no import.meta.
+            { find: /^\.\/worker-url\.ts$/, replacement: here('./sdk/src/client/worker-url.build.ts') },
+          ]
         : [],
   },
   build: {
