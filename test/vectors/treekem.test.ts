@@ -8,7 +8,7 @@
 // Suites without a provider (4-7) are registered as skipped, with the suite named.
 import { decode } from '../../sdk/src/codec/reader.ts';
 import { encode } from '../../sdk/src/codec/writer.ts';
-import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
+import type { CipherSuite, KeyPair } from '../../sdk/src/crypto/cipher-suite.ts';
 import { decodeUpdatePath, encodeUpdatePath } from '../../sdk/src/messages/commit.ts';
 import { groupContextBytes } from '../../sdk/src/messages/group-context.ts';
 import { leafToNode, type LeafIndex, type NodeIndex } from '../../sdk/src/tree/math.ts';
@@ -50,7 +50,35 @@ interface TreeKemCase {
 
 const cases = await mlsVectors<TreeKemCase>('treekem.json');
 
-function run(cs: CipherSuite, c: TreeKemCase): void {
+/**
+ * `cs` with its three deterministic public-key operations memoized by input, for one test. Most of their calls here
+ * repeat an identical computation: members sharing a node of a copath resolution each decrypt the same ciphertext
+ * with the same private key (hpkeOpen), members under the same lowest common ancestor derive the same node keys
+ * above it (hpkeDeriveKeyPair), and private keys shared by several members are checked once per member
+ * (hpkePublicKey). Each distinct input is still computed by `cs`, every processUpdatePath and checkPrivateKeys still
+ * runs in full and every assertion is unchanged; suite 2's P-256 (@noble in both providers) made this the file's cost.
+ * Results are handed out as copies, so a caller that wipes its copy cannot change what another call receives.
+ */
+function memoized(cs: CipherSuite): CipherSuite {
+  const cache = new Map<string, unknown>();
+  const key = (op: string, args: Uint8Array[]) => `${op}:${args.map(toHex).join(':')}`;
+  function memo<R>(op: string, args: Uint8Array[], compute: () => R, copy: (r: R) => R): R {
+    const k = key(op, args);
+    if (!cache.has(k)) cache.set(k, compute()); // a throw (e.g. AEAD_DECRYPT) is not cached
+    return copy(cache.get(k) as R);
+  }
+  const copyPair = (kp: KeyPair): KeyPair => ({ privateKey: kp.privateKey.slice(), publicKey: kp.publicKey.slice() });
+  const copyBytes = (b: Uint8Array) => b.slice();
+  return Object.assign(Object.create(cs) as CipherSuite, {
+    hpkeOpen: (sk: Uint8Array, kemOutput: Uint8Array, info: Uint8Array, aad: Uint8Array, ct: Uint8Array) =>
+      memo('open', [sk, kemOutput, info, aad, ct], () => cs.hpkeOpen(sk, kemOutput, info, aad, ct), copyBytes),
+    hpkeDeriveKeyPair: (ikm: Uint8Array) => memo('derive', [ikm], () => cs.hpkeDeriveKeyPair(ikm), copyPair),
+    hpkePublicKey: (sk: Uint8Array) => memo('pub', [sk], () => cs.hpkePublicKey(sk), copyBytes),
+  });
+}
+
+function run(suite: CipherSuite, c: TreeKemCase): void {
+  const cs = memoized(suite);
   const groupId = hex(c.group_id);
   const base = treeFromHex(c.ratchet_tree, 'ratchet_tree');
   const groupContext = (th: Uint8Array): Uint8Array =>
