@@ -28,6 +28,7 @@ interface CryptoBasicsCase {
 }
 
 const cases = await mlsVectors<CryptoBasicsCase>('crypto-basics.json');
+
 type Part = 'ref_hash' | 'expand_with_label' | 'derive_secret' | 'derive_tree_secret' | 'sign_with_label' | 'encrypt_with_label';
 
 const checks: Record<Part, (cs: CipherSuite, c: CryptoBasicsCase) => void> = {

@@ -27,6 +27,7 @@ interface TranscriptCase {
 }
 
 const cases = await mlsVectors<TranscriptCase>('transcript-hashes.json');
+
 describeVectors('transcript-hashes.json', cases, (cases) => {
   cases.forEach((c, i) => {
     describe(`entry ${i} (suite ${c.cipher_suite})`, () => {
