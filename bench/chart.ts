@@ -68,7 +68,9 @@ function chart(scenario: (typeof SCENARIOS)[number], libs: LibResults[]): string
   o.push(`<text x="${M.left}" y="24" font-size="16" font-weight="600">${esc(scenario.label)}</text>`);
   const m = Object.values(libs[0]!.sizes)[0]?.machine;
   const dates = libs.flatMap((l) => Object.values(l.sizes).map((r) => r.date.slice(0, 10))).sort();
-  const sub = `${m ? `${m.cpu}, ${m.cores} cores, Node ${m.node}` : ''}; ${dates[0]}${dates.at(-1) !== dates[0] ? ` – ${dates.at(-1)}` : ''}; cipher suite 1; log-log`;
+  const loads = libs.flatMap((l) => Object.values(l.sizes).flatMap((r) => [r.loadAverage.before, r.loadAverage.after])).filter(Number.isFinite);
+  const load = loads.length ? `; load avg ${Math.min(...loads).toFixed(0)}–${Math.max(...loads).toFixed(0)}` : '';
+  const sub = `${m ? `${m.cpu}, ${m.cores} cores${load}, Node ${m.node}` : ''}; ${dates[0]}${dates.at(-1) !== dates[0] ? ` – ${dates.at(-1)}` : ''}; cipher suite 1; log-log`;
   o.push(`<text x="${M.left}" y="42" fill="#555">${esc(sub)}</text>`);
   // Grid and ticks: decades, with 2× and 5× minor lines.
   for (let d = x0; d <= x1; d++) {

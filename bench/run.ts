@@ -4,7 +4,8 @@
 //   npm run bench -- --sizes 2,100,1000 --libs ts-mls,core-crypto
 //   BENCH_SIZES=2,100 BENCH_LIBS=webmls,ts-mls npm run bench
 // Options: --op-timeout <s> (default 180: one operation longer than that stops the library at that size and the
-// larger ones), --max-mem-gb <GB> (default 16: child RSS past it, likewise), --no-chart.
+// larger ones), --max-mem-gb <GB> (default 16: child RSS past it, likewise), --no-chart, --report (print the table
+// and redraw the charts from the stored results, run nothing).
 //
 // Each (library, N) runs bench/child.ts in a fresh Node process with --max-old-space-size set to the memory cap and
 // --expose-gc (for the heap rows). A watchdog kills the child when one operation exceeds the time cap or its RSS
@@ -52,7 +53,7 @@ interface Machine {
   platform: string;
 }
 
-const machine = (): Machine => ({
+export const machine = (): Machine => ({
   cpu: os.cpus()[0]?.model ?? 'unknown',
   cores: os.cpus().length,
   memoryGB: Math.round(os.totalmem() / 2 ** 30),
@@ -60,7 +61,7 @@ const machine = (): Machine => ({
   platform: `${os.platform()} ${os.release()} ${os.arch()}`,
 });
 
-function args() {
+export function args() {
   const argv = process.argv.slice(2);
   const opt = (name: string) => {
     const i = argv.indexOf(`--${name}`);
@@ -198,7 +199,7 @@ export function fmt(v: number | undefined, unit: string): string {
   return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ms`;
 }
 
-function printTable(libs: string[], runs: Map<string, Map<number, SizeResult>>, sizes: number[]) {
+export function printTable(libs: string[], runs: Map<string, Map<number, SizeResult>>, sizes: number[]) {
   const subject = libs.find((l) => [...(runs.get(l)?.values() ?? [])].some((r) => Object.keys(r.samples).length > 0));
   const peers = libs.filter((l) => l !== subject);
   const head = ['scenario', 'N', ...libs, ...(subject ? peers.map((p) => `${p}/${subject}`) : [])];
@@ -212,7 +213,7 @@ function printTable(libs: string[], runs: Map<string, Map<number, SizeResult>>, 
         if (v !== undefined) return fmt(v, s.unit);
         return r && r.status !== 'ok' ? r.status : '–';
       });
-      if (cells.every((c) => c === '–')) continue;
+      if (libs.every((l) => val(l) === undefined)) continue;
       const sv = subject ? val(subject) : undefined;
       const ratios = subject
         ? peers.map((p) => {
@@ -239,6 +240,14 @@ function printTable(libs: string[], runs: Map<string, Map<number, SizeResult>>, 
 async function main() {
   const { sizes, libs, opTimeoutS, maxMemGB, chart } = args();
   mkdirSync(RESULTS_DIR, { recursive: true });
+  if (process.argv.includes('--report')) {
+    // Table (and charts) from the stored results only, nothing run.
+    const runs = new Map(libs.map((l) => [l, new Map(Object.values(loadResults(l)?.sizes ?? {}).filter((r) => sizes.includes(r.n)).map((r) => [r.n, r] as const))]));
+    for (const l of libs) for (const r of runs.get(l)!.values()) console.log(`${l} N=${r.n}: ${r.status}, ${r.date}, load ${r.loadAverage.before.toFixed(1)}→${r.loadAverage.after.toFixed(1)}`);
+    printTable(libs, runs, sizes);
+    if (chart) console.log(`\ncharts: ${renderCharts().length} SVG files in docs/ (bench-*.svg)`);
+    return;
+  }
   const m = machine();
   console.log(
     `MLS group bench — ${libs.join(', ')} at N = ${sizes.join(', ')}; cipher suite 1; ${m.cpu}, ${m.cores} cores, ` +

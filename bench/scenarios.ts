@@ -43,12 +43,11 @@ export interface MlsBenchAdapter<M = unknown> {
   /** One-time setup (load WASM, build the cipher suite). Not timed. */
   init(): Promise<void>;
   /**
-   * A new client with its own credential and signature key pair (leaf `index` once added). Not timed. `isolated`
-   * marks the members whose group-state memory is measured (the heap rows): a library whose state lives outside the
-   * JS heap (e.g. in WASM linear memory shared by all its clients) should give such a member memory of its own (e.g.
-   * a separate module instance), so that what the harness measures around its join is that member's alone.
+   * A new client with its own credential and signature key pair (leaf `index` once added). Not timed. `role` says
+   * what the member will do (see MemberRole), so that a library whose per-client set-up is costly can share it among
+   * passive members, and give a measured member memory of its own.
    */
-  newMember(index: number, isolated?: boolean): Promise<M>;
+  newMember(index: number, role: MemberRole): Promise<M>;
   /** A fresh KeyPackage for `member` (§10), kept in `member` for the add; the latest one replaces older ones. Timed. */
   newKeyPackage(member: M): Promise<void>;
   /**
@@ -83,6 +82,16 @@ export interface MlsBenchAdapter<M = unknown> {
   dispose?(member: M): void;
 }
 
+/**
+ * - "passive": only hands out one KeyPackage; never joins, commits or processes (it is removed at most). Such members
+ *   may share resources (e.g. one key store: the KeyPackage's private keys are never needed).
+ * - "active": joins and then commits and processes (the creator, the seeders).
+ * - "measured": an active member whose group-state memory is measured around its join (the heap rows). A library
+ *   whose state lives outside the JS heap (e.g. in WASM linear memory shared by all its clients) should give it
+ *   memory of its own (e.g. a separate module instance), so that what grows around its join is its state alone.
+ */
+export type MemberRole = 'passive' | 'active' | 'measured';
+
 /** Library ids accepted by --libs, mapped to the module that exports `adapter`. */
 export const ADAPTERS: Record<string, string> = {
   webmls: './peers/webmls.ts',
@@ -114,12 +123,16 @@ export const SCENARIOS = [
 ] as const;
 export type ScenarioId = (typeof SCENARIOS)[number]['id'];
 
-/** One measured row: every sample (ms or MB) and a summary (median). */
+/** One measured row: a summary, and every sample (ms or MB) when there are at most 50. */
 export interface Sample {
   scenario: ScenarioId;
   n: number;
-  samples: number[];
+  count: number;
   median: number;
+  mean: number;
+  min: number;
+  max: number;
+  samples?: number[];
 }
 
 /** Messages from the child process to the runner, one JSON object per stdout line prefixed with "@@". */
@@ -152,8 +165,8 @@ export const median = (xs: readonly number[]) => {
 /** Hooks the plan reports through (the child process prints them for the runner). */
 export interface PlanIo {
   emit(e: ChildEvent): void;
-  /** Heap in use now (JS heap + external + library-private memory) after a full GC, in bytes. */
-  heapNow(): number;
+  /** Heap in use now (JS heap + external + library-private memory) after a full GC, in bytes; undefined: no heap rows. */
+  heapNow(): number | undefined;
 }
 
 /**
@@ -162,8 +175,20 @@ export interface PlanIo {
  */
 export async function runPlan<M>(a: MlsBenchAdapter<M>, n: number, io: PlanIo): Promise<void> {
   if (n < 2) throw new Error('group size must be at least 2');
-  const sample = (scenario: ScenarioId, samples: number[]) =>
-    io.emit({ kind: 'sample', sample: { scenario, n, samples, median: median(samples) } });
+  const sample = (scenario: ScenarioId, xs: number[]) =>
+    io.emit({
+      kind: 'sample',
+      sample: {
+        scenario,
+        n,
+        count: xs.length,
+        median: median(xs),
+        mean: xs.reduce((x, y) => x + y, 0) / xs.length,
+        min: Math.min(...xs),
+        max: Math.max(...xs),
+        ...(xs.length <= 50 ? { samples: xs } : {}),
+      },
+    });
   /** Times one awaited call, announcing it first so the runner's watchdog knows which operation hangs. */
   const timed = async <T>(op: string, f: () => Promise<T>): Promise<[T, number]> => {
     io.emit({ kind: 'start', op });
@@ -181,11 +206,12 @@ export async function runPlan<M>(a: MlsBenchAdapter<M>, n: number, io: PlanIo): 
   const passiveDesc = [...Array(n).keys()].reverse().filter((i) => !active.has(i));
 
   // KeyPackage generation: every member's one KeyPackage is timed; at small n the creator makes extra ones.
-  io.emit({ kind: 'start', op: `new clients + KeyPackages ×${n}` });
   const members: M[] = [];
   const kpMs: number[] = [];
   for (let i = 0; i < n; i++) {
-    const m = await a.newMember(i, i === B);
+    // One watchdog "operation" per 100 members (client set-up is not timed; KeyPackage generation is).
+    if (i % 100 === 0) io.emit({ kind: 'start', op: `new clients + KeyPackages ${i}..${Math.min(n, i + 100) - 1}` });
+    const m = await a.newMember(i, i === B ? 'measured' : active.has(i) ? 'active' : 'passive');
     const t0 = performance.now();
     await a.newKeyPackage(m);
     kpMs.push(performance.now() - t0);
@@ -209,7 +235,7 @@ export async function runPlan<M>(a: MlsBenchAdapter<M>, n: number, io: PlanIo): 
   const joinMs: number[] = [];
   const h0 = io.heapNow();
   const [, jB] = await timed('join (fresh)', () => a.joinFromWelcome(mB, welcome));
-  sample('heap-fresh', [(io.heapNow() - h0) / 1e6]);
+  if (h0 !== undefined) sample('heap-fresh', [(io.heapNow()! - h0) / 1e6]);
   joinMs.push(jB);
   for (const s of seeders) joinMs.push((await timed('join (fresh, seeder)', () => a.joinFromWelcome(members[s]!, welcome)))[1]);
   sample('join-fresh', joinMs);
@@ -271,13 +297,13 @@ export async function runPlan<M>(a: MlsBenchAdapter<M>, n: number, io: PlanIo): 
   await commitRounds('populated');
 
   // Join into the populated tree: A adds one new client; the actives process the add; the newcomer joins.
-  const newcomer = await a.newMember(n, true);
+  const newcomer = await a.newMember(n, 'measured');
   await a.newKeyPackage(newcomer);
   const [{ commit, welcome: w2 }] = await timed('add one (populated)', () => a.addOne(A, newcomer));
   await fanOut(0, commit, 'add one (populated)');
   const h1 = io.heapNow();
   const [, jP] = await timed('join (populated)', () => a.joinFromWelcome(newcomer, w2));
-  sample('heap-populated', [(io.heapNow() - h1) / 1e6]);
+  if (h1 !== undefined) sample('heap-populated', [(io.heapNow()! - h1) / 1e6]);
   sample('join-populated', [jP]);
 
   // Last, as removing a leaf blanks its direct path (part of the creator's copath).

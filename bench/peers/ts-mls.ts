@@ -5,7 +5,6 @@
 // ts-mls pays for its own codec like the other libraries. Defaults everywhere (default crypto provider, default
 // ClientConfig, which validates the ratchet tree on join); the Welcome's GroupInfo carries the ratchet tree
 // (`ratchetTreeExtension: true`); commits go out as ts-mls's default wire format (PrivateMessage).
-import { readFileSync } from 'node:fs';
 import {
   acceptAll,
   createApplicationMessage,
@@ -30,6 +29,7 @@ import {
   type Proposal,
 } from 'ts-mls';
 import type { Bytes, MlsBenchAdapter } from '../scenarios.ts';
+import { pkgVersion } from './pkg-version.ts';
 
 interface TsMember {
   readonly identity: Uint8Array;
@@ -40,6 +40,7 @@ interface TsMember {
 }
 
 let cs: CiphersuiteImpl | undefined;
+let version = '?';
 const suite = () => {
   if (!cs) throw new Error('ts-mls adapter: init() first');
   return cs;
@@ -69,9 +70,12 @@ async function commit(m: TsMember, proposals: Proposal[]) {
 
 export const adapter: MlsBenchAdapter<TsMember> = {
   name: 'ts-mls',
-  version: JSON.parse(readFileSync(new URL('../../node_modules/ts-mls/package.json', import.meta.url), 'utf8')).version,
+  get version() {
+    return version;
+  },
 
   async init() {
+    version = await pkgVersion('ts-mls');
     cs ??= await getCiphersuiteImpl(getCiphersuiteFromName('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519'));
   },
 
