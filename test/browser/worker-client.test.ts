@@ -300,7 +300,7 @@ describe('createWorkerClient (Chromium, IndexedDB)', () => {
 
   it('two tabs (two workers on one database) racing update(): one epoch advance, the other reloads, no fork', async () => {
     const { alice, bob, carol, ga, gb, gc } = await threeMembers();
-    const tab2 = await createWorkerClient({ databaseName: (await alice.identity()).databaseName, debug: true });
+    const tab2 = await createWorkerClient({ databaseName: (await alice.identity()).databaseName });
     const ga2 = await tab2.openGroup(ga.groupId);
     const [o1, o2] = await Promise.all([ga.update(), ga2.update()]);
     expect(o1.pending.fromEpoch).to.equal(1n);

@@ -2,7 +2,7 @@
 // atomicity under injected storage faults, the early-message buffer, reload from the same storage, two "tabs"
 // (two clients on one storage) racing commits, errors and abort/progress. Runs in Node (vitest, in-process
 // locks) and in Chromium (wtr, Web Locks).
-import { createClient } from '../../sdk/src/client/local.ts';
+import { createClient, createWorkerClient, type MlsClient as PublicClient } from '../../sdk/src/index.ts';
 import type { GroupHandle, MlsClient, ReceivedEvent, CommitEvent, GroupEvent } from '../../sdk/src/client/types.ts';
 import { MemoryStorage } from '../../sdk/src/storage/memory.ts';
 import { storageKey } from '../../sdk/src/storage/keys.ts';
@@ -356,6 +356,36 @@ describe('client: reload and tabs', () => {
     expect((await sa.getMeta('groups', storageKey(ga.groupId)))!.epoch).to.equal(2n);
     await tab2.close();
     for (const c of clients) await c.close();
+  });
+});
+
+// Type-level checks of the public API (compile time: `npm run typecheck`): both factories give the same interface.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameInterface: Same<Awaited<ReturnType<typeof createClient>>, Awaited<ReturnType<typeof createWorkerClient>>> = true;
+const isPublic: Same<Awaited<ReturnType<typeof createClient>>, PublicClient> = true;
+type RecvKinds = Awaited<ReturnType<GroupHandle['receive']>>['kind'];
+const recvKinds: Same<RecvKinds, 'application' | 'proposal' | 'commit' | 'buffered'> = true;
+
+describe('client: cipher suites and crypto backends', () => {
+  it('suite 3 (ChaCha20-Poly1305) on the wasm core and suite 1 on @noble interoperate within their suites', async () => {
+    expect(sameInterface && isPublic && recvKinds).to.be.true;
+    for (const [suite, crypto] of [
+      [3, 'wasm'],
+      [1, 'noble'],
+      [2, 'wasm'],
+    ] as const) {
+      const a = await createClient({ identity: 'a', storage: 'memory', cipherSuite: suite, crypto });
+      const b = await createClient({ identity: 'b', storage: 'memory', cipherSuite: suite });
+      expect((await a.identity()).cipherSuite).to.equal(suite);
+      const ga = await a.createGroup();
+      const out = await ga.add([(await b.createKeyPackages(1))[0]!.message]);
+      await ga.confirm();
+      const gb = await b.joinFromWelcome(out.welcome!);
+      expect(app(await gb.receive(await ga.send(utf8(`suite ${suite}`)))).data).to.equal(`suite ${suite}`);
+      await agree(ga, gb);
+      await a.close();
+      await b.close();
+    }
   });
 });
 

@@ -10,7 +10,7 @@ import { Engine } from './engine.ts';
 import { ClientFacade, type Backend } from './facade.ts';
 import { setDebugHook } from './debug.ts';
 import type { EngineInit, EngineListener } from './protocol.ts';
-import type { ClientOptions, MlsClient } from './types.ts';
+import type { ClientOptions, MlsClient, WorkerClientOptions } from './types.ts';
 
 /** The StorageProvider an option names (the default: IndexedDB where it exists, else memory). */
 export async function openStorage(storage: ClientOptions['storage'], databaseName: string | undefined): Promise<StorageProvider> {
@@ -21,8 +21,8 @@ export async function openStorage(storage: ClientOptions['storage'], databaseNam
   throw new MlsError('STATE', `storage must be 'indexeddb', 'memory' or a StorageProvider, got ${String(kind)}`);
 }
 
-/** The engine options of client options (everything but the storage). */
-export function engineInit(o: ClientOptions & { readonly debug?: boolean }): EngineInit {
+/** The engine options of client options (everything but the storage and the worker; a test's `debug` passes). */
+export function engineInit(o: ClientOptions | WorkerClientOptions): EngineInit {
   const { storage: _storage, ...rest } = o as ClientOptions & { worker?: unknown };
   delete (rest as { worker?: unknown }).worker;
   return rest;
@@ -47,7 +47,7 @@ export function localBackend(engine: Engine): Backend {
  *   const alice = await createClient({ identity: 'alice', storage: 'memory' });
  *   const group = await alice.createGroup();
  */
-export async function createClient(options: ClientOptions & { readonly debug?: boolean } = {}): Promise<MlsClient> {
+export async function createClient(options: ClientOptions = {}): Promise<MlsClient> {
   let storage: StorageProvider | undefined;
   try {
     storage = await openStorage(options.storage, options.databaseName);

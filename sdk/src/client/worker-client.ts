@@ -26,7 +26,7 @@ let nextOpId = 1;
  *   const client = await createWorkerClient({ identity: 'alice@example.com' });
  *   for (const g of await client.listGroups()) await client.openGroup(g.groupId);
  */
-export async function createWorkerClient(options: WorkerClientOptions & { readonly debug?: boolean } = {}): Promise<MlsClient> {
+export async function createWorkerClient(options: WorkerClientOptions = {}): Promise<MlsClient> {
   if (typeof Worker !== 'function' && options.worker === undefined) throw new MlsError('UNSUPPORTED', 'Web Workers are not available here');
   if (options.storage !== undefined && options.storage !== 'indexeddb' && options.storage !== 'memory')
     throw new MlsError('STATE', "createWorkerClient takes storage 'indexeddb' or 'memory' (a provider object cannot cross to a worker)");
