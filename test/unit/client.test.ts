@@ -5,6 +5,7 @@
 import { createClient, createWorkerClient, type MlsClient as PublicClient } from '../../sdk/src/index.ts';
 import type { GroupHandle, MlsClient, ReceivedEvent, CommitEvent, GroupEvent } from '../../sdk/src/client/types.ts';
 import { MemoryStorage } from '../../sdk/src/storage/memory.ts';
+import { debugHooks } from '../../sdk/src/client/debug.ts';
 import { storageKey } from '../../sdk/src/storage/keys.ts';
 import { toHex, utf8 } from '../lib/bytes.ts';
 
@@ -386,6 +387,31 @@ describe('client: cipher suites and crypto backends', () => {
       await a.close();
       await b.close();
     }
+  });
+});
+
+describe('client: encrypted handshakes', () => {
+  it('a discarded PrivateMessage commit never lets its handshake key be reused', async () => {
+    const opts = { storage: 'memory' as const, groupConfig: { handshakeWireFormat: 'private' as const }, debug: true };
+    const alice = await createClient({ identity: 'alice', ...opts } as Parameters<typeof createClient>[0]);
+    const bob = await createClient({ identity: 'bob', ...opts } as Parameters<typeof createClient>[0]);
+    const ga = await alice.createGroup();
+    const out = await ga.add([(await bob.createKeyPackages(1))[0]!.message]);
+    await ga.confirm();
+    const gb = await bob.joinFromWelcome(out.welcome!);
+    const hs = async () => (await debugHooks(bob).ratchet(gb.groupId, 1))?.handshake.generation ?? 0;
+    expect(await hs()).to.equal(0);
+    await gb.update();
+    await gb.discard();
+    expect(await hs()).to.equal(1); // generation 0 was used by the discarded commit: it is gone
+    const u = await gb.update();
+    await gb.confirm();
+    expect(commitEv(await ga.receive(u.commit)).committer?.leafIndex).to.equal(1);
+    const p = await ga.proposeUpdate();
+    expect((await gb.receive(p)).kind).to.equal('proposal');
+    await agree(ga, gb);
+    await alice.close();
+    await bob.close();
   });
 });
 
