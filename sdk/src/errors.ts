@@ -21,7 +21,8 @@ export type MlsErrorCode =
   | 'STATE' // an operation that the group's current state does not allow
   | 'STORAGE'
   | 'ABORTED'
-  | 'NOT_INITIALIZED';
+  | 'NOT_INITIALIZED'
+  | 'INTERNAL'; // a bug: something other than an MlsError was thrown inside the SDK
 
 /** The only error type the SDK throws. */
 export class MlsError extends Error {
