@@ -1,33 +1,9 @@
-import { defineConfig } from 'vite';
-import { fileURLToPath } from 'node:url';
+// Vite for the dev server (npm start), vitest and the browser tests. The library build is scripts/build.mjs.
+import { defineConfig } from 'vitest/config';
 
-const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-
-export default defineConfig(({ command }) => ({
+export default defineConfig({
   base: './',
-  resolve: {
-    // Library builds inline the wasm and the worker (an IIFE has no import.meta); dev, vitest and wtr keep new URL(…).
-    alias:
-      command === 'build'
-        ? [
-            { find: /^\.\/wasm-url\.ts$/, replacement: here('./sdk/src/crypto/wasm-url.build.ts') },
-            // The worker is bundled (worker.format iife) and inlined: `?worker&inline`, no import.meta.
-            { find: /^\.\/worker-url\.ts$/, replacement: here('./sdk/src/client/worker-url.build.ts') },
-          ]
-        : [],
-  },
-  build: {
-    outDir: 'dist',
-    emptyOutDir: true,
-    target: 'es2022',
-    lib: {
-      entry: here('./sdk/src/index.ts'),
-      name: 'webmls',
-      formats: ['es', 'iife'],
-      fileName: (format) => (format === 'es' ? 'webmls.js' : 'webmls.iife.js'),
-    },
-  },
-  worker: { format: 'iife' },
+  worker: { format: 'es' },
   test: {
     globals: true,
     reporters: ['default', './test/setup/summary-reporter.ts'],
@@ -36,4 +12,4 @@ export default defineConfig(({ command }) => ({
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
-}));
+});

@@ -26,7 +26,7 @@
 export { MlsError, isMlsError, type MlsErrorCode } from './errors.ts';
 export * as core from './crypto/wasm.ts';
 export { initCore } from './crypto/wasm.ts';
-export { createClient } from './client/local.ts';
+export { createClient } from './client/create-client.ts';
 export { createWorkerClient } from './client/worker-client.ts';
 export type {
   ApplicationEvent,

@@ -9,8 +9,9 @@ import { asMlsError } from './as-error.ts';
 import { Engine } from './engine.ts';
 import { ClientFacade, type Backend } from './facade.ts';
 import { setDebugHook } from './debug.ts';
-import type { EngineInit, EngineListener } from './protocol.ts';
-import type { ClientOptions, MlsClient, WorkerClientOptions } from './types.ts';
+import type { EngineListener } from './protocol.ts';
+import { engineInit } from './engine-init.ts';
+import type { ClientOptions, MlsClient } from './types.ts';
 
 /** The StorageProvider an option names (the default: IndexedDB where it exists, else memory). */
 export async function openStorage(storage: ClientOptions['storage'], databaseName: string | undefined): Promise<StorageProvider> {
@@ -19,13 +20,6 @@ export async function openStorage(storage: ClientOptions['storage'], databaseNam
   if (kind === 'memory') return new MemoryStorage();
   if (typeof kind === 'object' && kind !== null && typeof (kind as StorageProvider).commit === 'function') return kind;
   throw new MlsError('STATE', `storage must be 'indexeddb', 'memory' or a StorageProvider, got ${String(kind)}`);
-}
-
-/** The engine options of client options (everything but the storage and the worker; a test's `debug` passes). */
-export function engineInit(o: ClientOptions | WorkerClientOptions): EngineInit {
-  const { storage: _storage, ...rest } = o as ClientOptions & { worker?: unknown };
-  delete (rest as { worker?: unknown }).worker;
-  return rest;
 }
 
 /** A Backend that calls an Engine directly. */

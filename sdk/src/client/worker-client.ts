@@ -10,7 +10,7 @@ import { MlsError } from '../errors.ts';
 import { asMlsError } from './as-error.ts';
 import { setDebugHook } from './debug.ts';
 import { ClientFacade, type Backend } from './facade.ts';
-import { engineInit } from './local.ts';
+import { engineInit } from './engine-init.ts';
 import type { WorkerApi } from './protocol.ts';
 import { registerErrorTransfer, transferBytes } from './transfer.ts';
 import type { MlsClient, WorkerClientOptions } from './types.ts';
