@@ -6,6 +6,12 @@
 //   hpkeSetupBaseS(aead, pkR, ikmE, ikmELen, info, infoLen, encOut32, ctxOut): i32    §5.1.1 (ikmE: ephemeral DeriveKeyPair input)
 //   hpkeSetupBaseR(aead, enc, skR, info, infoLen, ctxOut): i32                        §5.1.1
 //     both return 0 when a DH result is all zero (ctx is then not written), else 1
+//   hpkeInfoHash(aead, info, infoLen, out32)                                          §5.1 info_hash
+//   hpkeSetupBaseSWithInfoHash(aead, pkR, ikmE, ikmELen, infoHash32, encOut32, ctxOut): i32
+//     SetupBaseS with info_hash = hpkeInfoHash(aead, info) computed once by the caller: sealing one long info
+//     (an MLS Welcome's EncryptContext holds the whole encrypted GroupInfo) to many receivers hashes it once.
+//     key_schedule_context uses info only through info_hash (§5.1), so the context is the same as
+//     hpkeSetupBaseS(aead, pkR, ikmE, ikmELen, info, infoLen, …) gives. Returns as hpkeSetupBaseS.
 //   hpkeSeal(aead, ctx, seq: u64, aad, aadLen, pt, ptLen, out)   out = ct || tag      §5.2
 //   hpkeOpen(aead, ctx, seq: u64, aad, aadLen, ct, ctLen, out): i32                   §5.2
 //   hpkeExport(ctx, exporterContext, exporterContextLen, out, L)  L <= 255*32 (JS checks) §5.3
@@ -177,15 +183,22 @@ function extractAndExpand(): void {
   labeledExpand(PRK, KEM_SUITE, KEM_SUITE_LEN, L_SHARED_SECRET, 13, KEM_CTX, 2 * HPKE_ENC_LEN, SHARED, SHA256_LEN);
 }
 
-/** §5.1 KeySchedule for mode_base with default (empty) psk and psk_id, from SHARED into ctx. */
-function keySchedule(aead: u32, info: usize, infoLen: usize, ctx: usize): void {
+/** §5.1 info_hash = LabeledExtract("", "info_hash", info) under the suite_id of `aead`, into out (32 bytes). */
+function infoHash(aead: u32, info: usize, infoLen: usize, out: usize): void {
+  setSuiteAead(aead);
+  labeledExtract(0, 0, HPKE_SUITE, HPKE_SUITE_LEN, L_INFO_HASH, 9, info, infoLen, out);
+}
+
+/**
+ * §5.1 KeySchedule for mode_base with default (empty) psk and psk_id, from SHARED into ctx. info enters only
+ * through info_hash, which the caller has written at KS_CTX + 1 + Nh.
+ */
+function keySchedule(aead: u32, ctx: usize): void {
   const nk = keyLen(aead);
   setSuiteAead(aead);
   store<u8>(KS_CTX, MODE_BASE);
   // psk_id_hash = LabeledExtract("", "psk_id_hash", psk_id = "")
   labeledExtract(0, 0, HPKE_SUITE, HPKE_SUITE_LEN, L_PSK_ID_HASH, 11, 0, 0, KS_CTX + 1);
-  // info_hash = LabeledExtract("", "info_hash", info)
-  labeledExtract(0, 0, HPKE_SUITE, HPKE_SUITE_LEN, L_INFO_HASH, 9, info, infoLen, KS_CTX + 1 + SHA256_LEN);
   // secret = LabeledExtract(shared_secret, "secret", psk = "")
   labeledExtract(SHARED, SHA256_LEN, HPKE_SUITE, HPKE_SUITE_LEN, L_SECRET, 6, 0, 0, SECRET);
   const kc: usize = 1 + 2 * SHA256_LEN;
@@ -220,11 +233,12 @@ export function hpkeDeriveKeyPair(ikm: usize, ikmLen: usize, skOut: usize, pkOut
 }
 
 /**
- * SetupBaseS (§5.1.1) with Encap (§4.1) whose ephemeral key is DeriveKeyPair(ikmE). Writes enc (= pkE) and the
- * context. Returns 0 (ctx not written) when DH(skE, pkR) is all zero (a low-order pkR), else 1.
+ * SetupBaseS (§5.1.1) with Encap (§4.1) whose ephemeral key is DeriveKeyPair(ikmE), for both exports below:
+ * when `hashed`, info points to the 32-byte info_hash itself (infoLen unused), else info_hash is computed here.
  */
-export function hpkeSetupBaseS(
-  aead: u32, pkR: usize, ikmE: usize, ikmELen: usize, info: usize, infoLen: usize, encOut: usize, ctxOut: usize,
+function setupBaseS(
+  aead: u32, pkR: usize, ikmE: usize, ikmELen: usize, info: usize, infoLen: usize, hashed: bool,
+  encOut: usize, ctxOut: usize,
 ): i32 {
   keyLen(aead); // reject a bad id before any work
   deriveKeyPair(ikmE, ikmELen, SKE, encOut);
@@ -234,10 +248,42 @@ export function hpkeSetupBaseS(
     copy(KEM_CTX, encOut, HPKE_ENC_LEN);
     copy(KEM_CTX + HPKE_ENC_LEN, pkR, X25519_LEN);
     extractAndExpand();
-    keySchedule(aead, info, infoLen, ctxOut);
+    if (hashed) copy(KS_CTX + 1 + SHA256_LEN, info, SHA256_LEN);
+    else infoHash(aead, info, infoLen, KS_CTX + 1 + SHA256_LEN);
+    keySchedule(aead, ctxOut);
   }
   wipeAll();
   return ok == 1 ? 1 : 0;
+}
+
+/**
+ * SetupBaseS (§5.1.1) with Encap (§4.1) whose ephemeral key is DeriveKeyPair(ikmE). Writes enc (= pkE) and the
+ * context. Returns 0 (ctx not written) when DH(skE, pkR) is all zero (a low-order pkR), else 1.
+ */
+export function hpkeSetupBaseS(
+  aead: u32, pkR: usize, ikmE: usize, ikmELen: usize, info: usize, infoLen: usize, encOut: usize, ctxOut: usize,
+): i32 {
+  return setupBaseS(aead, pkR, ikmE, ikmELen, info, infoLen, false, encOut, ctxOut);
+}
+
+/**
+ * §5.1 info_hash of `info` for `aead` (32 bytes at out), for hpkeSetupBaseSWithInfoHash. info is public (an
+ * HPKE info string); the scratch is wiped anyway.
+ */
+export function hpkeInfoHash(aead: u32, info: usize, infoLen: usize, out: usize): void {
+  keyLen(aead);
+  infoHash(aead, info, infoLen, out);
+  wipeAll();
+}
+
+/**
+ * SetupBaseS (§5.1.1) given info_hash = hpkeInfoHash(aead, info) instead of info: the same context and enc as
+ * hpkeSetupBaseS(aead, pkR, ikmE, ikmELen, info, …), without rehashing info. Returns as hpkeSetupBaseS.
+ */
+export function hpkeSetupBaseSWithInfoHash(
+  aead: u32, pkR: usize, ikmE: usize, ikmELen: usize, infoHashIn: usize, encOut: usize, ctxOut: usize,
+): i32 {
+  return setupBaseS(aead, pkR, ikmE, ikmELen, infoHashIn, SHA256_LEN, true, encOut, ctxOut);
 }
 
 /** SetupBaseR (§5.1.1) with Decap (§4.1). Returns 0 (ctx not written) when DH(skR, enc) is all zero, else 1. */
@@ -249,7 +295,8 @@ export function hpkeSetupBaseR(aead: u32, enc: usize, skR: usize, info: usize, i
     copy(KEM_CTX, enc, HPKE_ENC_LEN);
     copy(KEM_CTX + HPKE_ENC_LEN, PKRM, X25519_LEN);
     extractAndExpand();
-    keySchedule(aead, info, infoLen, ctxOut);
+    infoHash(aead, info, infoLen, KS_CTX + 1 + SHA256_LEN);
+    keySchedule(aead, ctxOut);
   }
   wipeAll();
   return ok == 1 ? 1 : 0;

@@ -23,6 +23,7 @@ export type HpkePart = Pick<
   | 'hpkeDeriveKeyPair'
   | 'hpkePublicKey'
   | 'hpkeSeal'
+  | 'hpkeSealMany'
   | 'hpkeOpen'
   | 'hpkeExportSend'
   | 'hpkeExportReceive'
@@ -57,6 +58,21 @@ function checkLen(what: string, b: unknown, n: number): asserts b is Uint8Array 
   if (b.length !== n) throw new MlsError('BAD_LENGTH', `${what} must be ${n} bytes, got ${b.length}`);
 }
 
+/** Input checks of hpkeSealMany, shared by the providers: two lists of the same length, all bytes. */
+export function checkSealMany(
+  publicKeys: readonly Uint8Array[],
+  info: Uint8Array,
+  aad: Uint8Array,
+  plaintexts: readonly Uint8Array[],
+): void {
+  if (!Array.isArray(publicKeys) || !Array.isArray(plaintexts) || publicKeys.length !== plaintexts.length)
+    throw new MlsError('BAD_LENGTH', 'hpkeSealMany needs as many public keys as plaintexts');
+  checkBytes('info', info);
+  checkBytes('aad', aad);
+  for (const pk of publicKeys) checkBytes('public key', pk);
+  for (const pt of plaintexts) checkBytes('plaintext', pt);
+}
+
 /** HPKE operations of the CipherSuite interface over a JS `Hpke` (hpke.ts). */
 export function jsHpkePart(hpke: Hpke): HpkePart {
   const g = hpke.kem.group;
@@ -74,6 +90,13 @@ export function jsHpkePart(hpke: Hpke): HpkePart {
       checkBytes('public key', pk);
       const { enc, context } = wrap('CRYPTO', 'HPKE SetupBaseS', () => hpke.setupBaseS(pk, info));
       return { kemOutput: enc, ciphertext: context.seal(aad, pt) };
+    },
+    hpkeSealMany: (pks, info, aad, pts): HpkeSealed[] => {
+      checkSealMany(pks, info, aad, pts);
+      return wrap('CRYPTO', 'HPKE SetupBaseS', () => hpke.sealMany(pks, info, aad, pts)).map(({ enc, ct }) => ({
+        kemOutput: enc,
+        ciphertext: ct,
+      }));
     },
     hpkeOpen: (sk, kemOutput, info, aad, ct) => {
       checkLen('HPKE private key', sk, g.Nsk);

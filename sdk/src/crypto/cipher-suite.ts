@@ -91,6 +91,19 @@ export interface CipherSuite {
   hpkePublicKey(privateKey: Uint8Array): Uint8Array;
   /** SealBase (RFC 9180 §6.1). */
   hpkeSeal(publicKey: Uint8Array, info: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): HpkeSealed;
+  /**
+   * SealBase (RFC 9180 §6.1) of `plaintexts[i]` to `publicKeys[i]` for every i, under one info and aad; entry i
+   * is what `hpkeSeal(publicKeys[i], info, aad, plaintexts[i])` gives (fresh ephemeral key each). info is hashed
+   * once (§5.1 info_hash), so a long info shared by many receivers (a Welcome's EncryptContext holds the whole
+   * encrypted GroupInfo) costs its length once, not once per receiver.
+   * @throws MlsError BAD_LENGTH when the lists differ in length; CRYPTO for a malformed public key.
+   */
+  hpkeSealMany(
+    publicKeys: readonly Uint8Array[],
+    info: Uint8Array,
+    aad: Uint8Array,
+    plaintexts: readonly Uint8Array[],
+  ): HpkeSealed[];
   /** OpenBase (RFC 9180 §6.1). @throws MlsError AEAD_DECRYPT or CRYPTO. */
   hpkeOpen(
     privateKey: Uint8Array,

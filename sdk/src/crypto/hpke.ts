@@ -154,12 +154,16 @@ export class Hpke {
     this.#suiteId = concatBytes(utf8('HPKE'), i2osp(group.kemId, 2), i2osp(kdf.id, 2), i2osp(aead.id, 2));
   }
 
-  /** KeySchedule(mode_base, shared_secret, info, "", "") (RFC 9180 §5.1). */
-  #keySchedule(sharedSecret: Uint8Array, info: Uint8Array): HpkeContextJs {
+  /** info_hash = LabeledExtract("", "info_hash", info) (RFC 9180 §5.1): the only way info enters the key schedule. */
+  #infoHash(info: Uint8Array): Uint8Array {
+    return labeledExtract(this.kdf, this.#suiteId, EMPTY, 'info_hash', info);
+  }
+
+  /** KeySchedule(mode_base, shared_secret, info, "", "") (RFC 9180 §5.1), given info_hash instead of info. */
+  #keySchedule(sharedSecret: Uint8Array, infoHash: Uint8Array): HpkeContextJs {
     const { kdf, aead } = this;
     const sid = this.#suiteId;
     const pskIdHash = labeledExtract(kdf, sid, EMPTY, 'psk_id_hash', EMPTY);
-    const infoHash = labeledExtract(kdf, sid, EMPTY, 'info_hash', info);
     const ksc = concatBytes(Uint8Array.of(MODE_BASE), pskIdHash, infoHash);
     const secret = labeledExtract(kdf, sid, sharedSecret, 'secret', EMPTY);
     sharedSecret.fill(0);
@@ -196,12 +200,33 @@ export class Hpke {
   /** SetupBaseS(pkR, info) (RFC 9180 §5.1.1); `ikmE` makes it deterministic (tests only). */
   setupBaseS(pkR: Uint8Array, info: Uint8Array, ikmE?: Uint8Array): { enc: Uint8Array; context: HpkeContextJs } {
     const { sharedSecret, enc } = this.kem.encap(pkR, ikmE);
-    return { enc, context: this.#keySchedule(sharedSecret, info) };
+    return { enc, context: this.#keySchedule(sharedSecret, this.#infoHash(info)) };
   }
 
   /** SetupBaseR(enc, skR, info) (RFC 9180 §5.1.1). */
   setupBaseR(enc: Uint8Array, skR: Uint8Array, info: Uint8Array): HpkeContextJs {
-    return this.#keySchedule(this.kem.decap(enc, skR), info);
+    return this.#keySchedule(this.kem.decap(enc, skR), this.#infoHash(info));
+  }
+
+  /**
+   * SealBase (RFC 9180 §6.1) of `pts[i]` to `pkRs[i]` for every i under one info and aad, hashing info once
+   * (§5.1: the key schedule sees info only as info_hash). Entry i equals sealBase(pkRs[i], info, aad, pts[i])
+   * with ephemeral input `ikmEs[i]` (random by default; tests fix it).
+   */
+  sealMany(
+    pkRs: readonly Uint8Array[],
+    info: Uint8Array,
+    aad: Uint8Array,
+    pts: readonly Uint8Array[],
+    ikmEs?: readonly Uint8Array[],
+  ): { enc: Uint8Array; ct: Uint8Array }[] {
+    if (pkRs.length !== pts.length || (ikmEs !== undefined && ikmEs.length !== pts.length))
+      throw new MlsError('BAD_LENGTH', `HPKE sealMany: ${pkRs.length} keys for ${pts.length} plaintexts`);
+    const infoHash = this.#infoHash(info);
+    return pkRs.map((pkR, i) => {
+      const { sharedSecret, enc } = this.kem.encap(pkR, ikmEs?.[i]);
+      return { enc, ct: this.#keySchedule(sharedSecret, infoHash).seal(aad, pts[i]!) };
+    });
   }
 
   /** SealBase (RFC 9180 §6.1). */

@@ -129,6 +129,23 @@ export function encryptWithLabel(
 }
 
 /**
+ * EncryptWithLabel(publicKeys[i], Label, Context, plaintexts[i]) for every i (RFC 9420 §5.1.3), with the
+ * EncryptContext built once and hashed once (CipherSuite.hpkeSealMany): for a Welcome, whose context is the whole
+ * encrypted GroupInfo, the cost is linear in the number of receivers instead of receivers × GroupInfo size.
+ * @throws MlsError BAD_LENGTH when the lists differ in length; CRYPTO for a malformed public key.
+ * @example const sealed = encryptWithLabelMany(cs, initKeys, 'Welcome', encryptedGroupInfo, groupSecrets);
+ */
+export function encryptWithLabelMany(
+  cs: CipherSuite,
+  publicKeys: readonly Uint8Array[],
+  label: Label,
+  context: Uint8Array,
+  plaintexts: readonly Uint8Array[],
+): HpkeSealed[] {
+  return cs.hpkeSealMany(publicKeys, encryptContext(label, context), EMPTY, plaintexts);
+}
+
+/**
  * DecryptWithLabel(PrivateKey, Label, Context, KEMOutput, Ciphertext) = OpenBase(KEMOutput, PrivateKey,
  * EncryptContext, "", Ciphertext) (RFC 9420 §5.1.3). @throws MlsError AEAD_DECRYPT or CRYPTO.
  */

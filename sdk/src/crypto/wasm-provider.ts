@@ -10,7 +10,7 @@
  * Constant-time: as the core's primitives are (see core-as/assembly/*.ts headers); P-256 as noble's.
  */
 import { MlsError } from '../errors.ts';
-import { assembleSuite, jsHpkePart, wrap, type HpkePart, type Signer } from './assemble.ts';
+import { assembleSuite, checkSealMany, jsHpkePart, wrap, type HpkePart, type Signer } from './assemble.ts';
 import type { CipherSuite, CipherSuiteId } from './cipher-suite.ts';
 import { Hpke, type Aead, type Kdf } from './hpke.ts';
 import { ecdsaP256Signer, p256Group } from './noble.ts';
@@ -78,6 +78,11 @@ function wasmX25519Hpke(core: WasmCore, suite: HpkeSuite): HpkePart {
       pub('HPKE public key', pk);
       const { enc, ct } = core.hpkeSealBase(suite, pk, info, aad, pt);
       return { kemOutput: enc, ciphertext: ct };
+    },
+    hpkeSealMany: (pks, info, aad, pts) => {
+      checkSealMany(pks, info, aad, pts);
+      for (const pk of pks) pub('HPKE public key', pk);
+      return core.hpkeSealMany(suite, pks, info, aad, pts).map(({ enc, ct }) => ({ kemOutput: enc, ciphertext: ct }));
     },
     hpkeOpen: (sk, kemOutput, info, aad, ct) => {
       priv(sk);

@@ -34,6 +34,9 @@ interface CoreExports {
   hpkeDeriveKeyPair(ikm: Ptr, ikmn: number, sk: Ptr, pk: Ptr): void;
   hpkeSetupBaseS(aead: number, pkR: Ptr, ikmE: Ptr, ikmEn: number, info: Ptr, infon: number, enc: Ptr, ctx: Ptr): number;
   hpkeSetupBaseR(aead: number, enc: Ptr, skR: Ptr, info: Ptr, infon: number, ctx: Ptr): number;
+  // Optional until core-as/assembly/index.ts re-exports them: hpkeSealMany falls back to one SetupBaseS each.
+  hpkeInfoHash?(aead: number, info: Ptr, infon: number, out: Ptr): void;
+  hpkeSetupBaseSWithInfoHash?(aead: number, pkR: Ptr, ikmE: Ptr, ikmEn: number, infoHash: Ptr, enc: Ptr, ctx: Ptr): number;
   hpkeSeal(aead: number, ctx: Ptr, seq: bigint, a: Ptr, an: number, p: Ptr, pn: number, out: Ptr): void;
   hpkeOpen(aead: number, ctx: Ptr, seq: bigint, a: Ptr, an: number, c: Ptr, cn: number, out: Ptr): number;
   hpkeExport(ctx: Ptr, ec: Ptr, ecn: number, out: Ptr, L: number): void;
@@ -413,6 +416,92 @@ export class WasmCore {
     };
   }
 
+  /** True when this core exports hpkeInfoHash and hpkeSetupBaseSWithInfoHash (hpkeSealMany then hashes info once). */
+  get hpkeBatchedInfoHash(): boolean {
+    return typeof this.#x.hpkeInfoHash === 'function' && typeof this.#x.hpkeSetupBaseSWithInfoHash === 'function';
+  }
+
+  /**
+   * SealBase (RFC 9180 §6.1) of `pts[i]` to `pkRs[i]` for every i, all under one `info` and `aad`: info_hash
+   * (§5.1) is computed once, so the cost no longer grows with info.length × count (an MLS Welcome's
+   * EncryptContext holds the whole encrypted GroupInfo). Each entry equals `hpkeSealBase(suite, pkRs[i], info,
+   * aad, pts[i])` with ephemeral input `ikmEs[i]` (fresh 32 random bytes each by default; tests fix them).
+   * Each seal uses its context once (sequence number 0), so the contexts never leave the arena.
+   * @throws MlsError CRYPTO when some pkR is a low-order point (nothing is returned then); BAD_LENGTH.
+   */
+  hpkeSealMany(
+    suite: HpkeSuite,
+    pkRs: readonly Uint8Array[],
+    info: Uint8Array,
+    aad: Uint8Array,
+    pts: readonly Uint8Array[],
+    ikmEs?: readonly Uint8Array[],
+  ): { enc: Uint8Array; ct: Uint8Array }[] {
+    const aead = checkHpkeSuite(suite);
+    checkBytes('info', info);
+    checkBytes('aad', aad);
+    if (pkRs.length !== pts.length || (ikmEs !== undefined && ikmEs.length !== pts.length))
+      throw new MlsError('BAD_LENGTH', `hpkeSealMany: ${pkRs.length} keys, ${pts.length} plaintexts${ikmEs ? `, ${ikmEs.length} ikmE` : ''}`);
+    let maxPt = 0;
+    let maxIkm = 32;
+    for (let i = 0; i < pts.length; i++) {
+      checkLen('pkR', pkRs[i]!, C.X25519_LEN);
+      checkBytes('plaintext', pts[i]!);
+      maxPt = Math.max(maxPt, pts[i]!.length);
+      if (ikmEs) {
+        checkBytes('ikmE', ikmEs[i]!);
+        maxIkm = Math.max(maxIkm, ikmEs[i]!.length);
+      }
+    }
+    const x = this.#x;
+    const hashInfo = x.hpkeInfoHash?.bind(x);
+    const setupHashed = x.hpkeSetupBaseSWithInfoHash?.bind(x);
+    if (hashInfo === undefined || setupHashed === undefined) {
+      // An older core without the info_hash entry points: one full SetupBaseS per receiver (same output).
+      return pkRs.map((pk, i) => {
+        const { enc, context } = this.hpkeSetupBaseS(suite, pk, info, ikmEs?.[i] ?? crypto.getRandomValues(new Uint8Array(32)));
+        return { enc, ct: context.seal(aad, pts[i]!) };
+      });
+    }
+    // Arena: info_hash | aad | pkR | ikmE | enc | ctx | pt | ct. info is copied in once, hashed, then overwritten.
+    const fixed = C.SHA256_LEN + aad.length;
+    const per = C.X25519_LEN + maxIkm + C.HPKE_ENC_LEN + C.HPKE_CTX_LEN + 2 * maxPt + C.AEAD_TAG_LEN;
+    const p = this.#arena(Math.max(fixed + per, info.length + C.SHA256_LEN));
+    const h = this.#put(p, info);
+    hashInfo(aead, p, info.length, h);
+    this.#mem.copyWithin(p, h, h + C.SHA256_LEN);
+    this.#mem.fill(0, p + C.SHA256_LEN, h + C.SHA256_LEN);
+    const a = p + C.SHA256_LEN;
+    const k = this.#put(a, aad);
+    const e = k + C.X25519_LEN;
+    const out: { enc: Uint8Array; ct: Uint8Array }[] = new Array(pts.length);
+    const ikm = new Uint8Array(32);
+    for (let i = 0; i < pts.length; i++) {
+      const ikmE = ikmEs?.[i] ?? crypto.getRandomValues(ikm);
+      const pt = pts[i]!;
+      this.#put(k, pkRs[i]!);
+      const enc = this.#put(e, ikmE);
+      const ctx = enc + C.HPKE_ENC_LEN;
+      const m = ctx + C.HPKE_CTX_LEN;
+      const o = this.#put(m, pt);
+      if (setupHashed(aead, k, e, ikmE.length, p, enc, ctx) !== 1) {
+        ikm.fill(0);
+        this.#wipe(o + pt.length + C.AEAD_TAG_LEN);
+        throw new MlsError('CRYPTO', `HPKE: DH result is all zero for receiver ${i}`);
+      }
+      x.hpkeSeal(aead, ctx, 0n, a, aad.length, m, pt.length, o);
+      out[i] = {
+        enc: this.#mem.slice(enc, enc + C.HPKE_ENC_LEN),
+        ct: this.#mem.slice(o, o + pt.length + C.AEAD_TAG_LEN),
+      };
+      // The context, ephemeral input and plaintext are secret: wipe them before the next receiver's.
+      this.#mem.fill(0, e, o + pt.length + C.AEAD_TAG_LEN);
+    }
+    ikm.fill(0);
+    this.#wipe(fixed + per + p);
+    return out;
+  }
+
   /** Single-shot SealBase (RFC 9180 §6.1). */
   hpkeSealBase(
     suite: HpkeSuite,
@@ -524,6 +613,13 @@ export const hpkeOpenBase = (
   aad: Uint8Array,
   ct: Uint8Array,
 ) => core().hpkeOpenBase(suite, enc, skR, info, aad, ct);
+export const hpkeSealMany = (
+  suite: HpkeSuite,
+  pkRs: readonly Uint8Array[],
+  info: Uint8Array,
+  aad: Uint8Array,
+  pts: readonly Uint8Array[],
+) => core().hpkeSealMany(suite, pkRs, info, aad, pts);
 export const hpkeDeriveKeyPair = (suite: HpkeSuite, ikm: Uint8Array) => core().hpkeDeriveKeyPair(suite, ikm);
 export const hpkeSetupBaseS = (suite: HpkeSuite, pkR: Uint8Array, info: Uint8Array, ikmE?: Uint8Array) =>
   core().hpkeSetupBaseS(suite, pkR, info, ikmE);

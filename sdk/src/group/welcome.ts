@@ -13,8 +13,8 @@
  */
 import { encode, Writer } from '../codec/writer.ts';
 import { decode } from '../codec/reader.ts';
-import type { CipherSuite } from '../crypto/cipher-suite.ts';
-import { decryptWithLabel, encryptWithLabel, makeKeyPackageRef } from '../crypto/labels.ts';
+import type { CipherSuite, HpkeSealed } from '../crypto/cipher-suite.ts';
+import { decryptWithLabel, encryptWithLabelMany, makeKeyPackageRef } from '../crypto/labels.ts';
 import { getCipherSuite } from '../crypto/suites.ts';
 import { MlsError } from '../errors.ts';
 import { interimTranscriptHash, verifyConfirmationTag } from '../framing/transcript.ts';
@@ -70,19 +70,32 @@ export function buildWelcome(cs: CipherSuite, x: WelcomeInput): Uint8Array {
   const encryptedGroupInfo = cs.aeadSeal(key, nonce, EMPTY, encode((w) => encodeGroupInfo(w, x.groupInfo)));
   key.fill(0);
   nonce.fill(0);
-  const secrets: EncryptedGroupSecrets[] = x.newMembers.map(({ leaf, keyPackage }) => {
+  // One GroupSecrets per member; sealed in one batch so the EncryptContext (which holds the whole encrypted
+  // GroupInfo, tree included) is built and hashed once rather than once per member.
+  const plaintexts = x.newMembers.map(({ leaf }) => {
     const pathSecret = x.pathSecrets?.get(commonAncestor(leafToNode(leaf), leafToNode(x.committer)));
     const w = new Writer();
     encodeGroupSecrets(w, { joinerSecret: x.joinerSecret, pathSecret, psks: x.psks });
     const plaintext = w.finish();
-    const ct = encryptWithLabel(cs, keyPackage.initKey, 'Welcome', encryptedGroupInfo, plaintext);
-    plaintext.fill(0);
     w.wipe();
-    return {
-      newMember: makeKeyPackageRef(cs, encode((w) => encodeKeyPackage(w, keyPackage))),
-      encryptedGroupSecrets: ct,
-    };
+    return plaintext;
   });
+  let sealed: HpkeSealed[];
+  try {
+    sealed = encryptWithLabelMany(
+      cs,
+      x.newMembers.map((m) => m.keyPackage.initKey),
+      'Welcome',
+      encryptedGroupInfo,
+      plaintexts,
+    );
+  } finally {
+    for (const p of plaintexts) p.fill(0);
+  }
+  const secrets: EncryptedGroupSecrets[] = x.newMembers.map(({ keyPackage }, i) => ({
+    newMember: makeKeyPackageRef(cs, encode((w) => encodeKeyPackage(w, keyPackage))),
+    encryptedGroupSecrets: sealed[i]!,
+  }));
   const welcome: Welcome = { cipherSuite: cs.id, secrets, encryptedGroupInfo };
   return mlsMessageBytes({ wireFormat: WireFormat.mls_welcome, welcome });
 }

@@ -18,7 +18,7 @@
  * depends only on public data (tree shape, indices, which private keys a member holds).
  */
 import type { CipherSuite, KeyPair } from '../crypto/cipher-suite.ts';
-import { decryptWithLabel, deriveSecret, encryptWithLabel, signWithLabel } from '../crypto/labels.ts';
+import { decryptWithLabel, deriveSecret, encryptWithLabelMany, signWithLabel } from '../crypto/labels.ts';
 import { MlsError } from '../errors.ts';
 import type { HPKECiphertext, UpdatePath, UpdatePathNode } from '../messages/commit.ts';
 import { LeafNodeSource, leafNodeTBS, type LeafNode, type LeafNodeContent } from '../messages/leaf-node.ts';
@@ -162,13 +162,24 @@ export function createUpdatePath(
   const leafNode: LeafNode = { ...content, signature: signWithLabel(cs, opts.signaturePrivateKey, 'LeafNodeTBS', tbs) };
   tree.setLeaf(sender, leafNode);
 
-  // §7.6: encrypt each path secret to the copath child's resolution, under the provisional GroupContext.
+  // §7.6: encrypt each path secret to the copath child's resolution, under the provisional GroupContext. Every
+  // ciphertext of the path shares that context: one batch (the EncryptContext is built and hashed once).
   const context = opts.groupContext(treeHash(cs, tree));
-  const nodes: UpdatePathNode[] = path.map(({ node, copathChild }, i) => {
-    const secret = pathSecrets.get(node)!;
-    const encryptedPathSecret: HPKECiphertext[] = tree
-      .resolution(copathChild, opts.exclude)
-      .map((r) => encryptWithLabel(cs, tree.encryptionKey(r), 'UpdatePathNode', context, secret));
+  const resolutions = path.map(({ copathChild }) => tree.resolution(copathChild, opts.exclude));
+  const receivers: Uint8Array[] = [];
+  const secrets: Uint8Array[] = [];
+  resolutions.forEach((res, i) => {
+    const secret = pathSecrets.get(path[i]!.node)!;
+    for (const r of res) {
+      receivers.push(tree.encryptionKey(r));
+      secrets.push(secret);
+    }
+  });
+  const sealed = encryptWithLabelMany(cs, receivers, 'UpdatePathNode', context, secrets);
+  let next = 0;
+  const nodes: UpdatePathNode[] = resolutions.map((res, i) => {
+    const encryptedPathSecret: HPKECiphertext[] = sealed.slice(next, next + res.length);
+    next += res.length;
     return { encryptionKey: publicKeys[i]!, encryptedPathSecret };
   });
   return { updatePath: { leafNode, nodes }, commitSecret, pathSecrets, privateKeys: { leaf: sender, keys } };
