@@ -5,7 +5,7 @@
 // - external joins (§12.4.3.2; sometimes injecting the external PSK) and resyncs (a member rejoins by external commit
 //   removing its own old leaf),
 // - PSK commits (an external PSK every member registered; the resumption PSK of an epoch every member knows, §8.6),
-// - handshakes as PublicMessage or PrivateMessage, at random,
+// - handshakes as PublicMessage or PrivateMessage, at random; some members pad their PrivateMessages,
 // - application messages from random members, delivered to every other member in a random order (out of order
 //   within the secret tree's window, §9), one replay per round (REPLAY; the sender's own message is REPLAY for
 //   the sender too), and now and then one message held back over the next commit (decrypted by members keeping a
@@ -150,8 +150,13 @@ function runScenario(sc: Scenario): Stats {
   let serial = 0;
   const newClient = () => {
     const name = `c${serial++}`;
-    // Some members keep one past epoch for late application messages; most keep none (the default).
-    return { name, sig: cs.signatureKeyGen().privateKey, config: rnd.chance(0.3) ? { pastEpochs: 1 } : {} };
+    // Some members keep one past epoch for late application messages (most keep none, the default); some pad
+    // their PrivateMessages (§6.3.1).
+    const config: Partial<GroupConfig> = {
+      ...(rnd.chance(0.3) ? { pastEpochs: 1 } : {}),
+      ...(rnd.chance(0.3) ? { paddingBlock: rnd.pick([16, 64]) } : {}),
+    };
+    return { name, sig: cs.signatureKeyGen().privateKey, config };
   };
   const withPsk = (s: GroupState) => withExternalPsk(s, pskId, pskValue);
 
