@@ -152,6 +152,39 @@ function authData(
 }
 
 /**
+ * How content given to `protectPublicMessage` / `protectPrivateMessage` is authenticated: exactly one of
+ * `signaturePrivateKey` (the content is signed there) or `signature`, made earlier over the same
+ * FramedContentTBS (wire format, content, GroupContext). A commit needs the latter: its signature enters the
+ * confirmed transcript hash (§8.2) before the confirmation tag exists, and ECDSA signatures need not be
+ * deterministic, so it cannot be signed again. A given signature is not checked here.
+ */
+export interface SignWith {
+  readonly signaturePrivateKey?: Uint8Array | undefined;
+  readonly signature?: Uint8Array | undefined;
+}
+
+/** The FramedContentAuthData for protecting content: the given signature, or a fresh one (§6.1). */
+function authFor(
+  cs: CipherSuite,
+  wireFormat: ContentWireFormat,
+  input: SignWith & {
+    readonly content: FramedContent;
+    readonly context?: ContextInput | undefined;
+    readonly confirmationTag?: Uint8Array | undefined;
+  },
+): FramedContentAuthData {
+  let signature = input.signature;
+  if (signature === undefined) {
+    if (input.signaturePrivateKey === undefined)
+      throw new MlsError('INVALID_MESSAGE', 'protecting content needs a signature or a signature private key');
+    signature = signFramedContent(cs, input.signaturePrivateKey, wireFormat, input.content, input.context);
+  } else if (input.signaturePrivateKey !== undefined) {
+    throw new MlsError('INVALID_MESSAGE', 'give a signature or a signature private key, not both');
+  }
+  return authData(input.content, signature, input.confirmationTag);
+}
+
+/**
  * Sign content into an AuthenticatedContent for a wire format (§6.1). For commits, pass the confirmation tag
  * (MAC(confirmation_key, confirmed_transcript_hash) of the new epoch, framing/transcript.ts).
  * @throws MlsError INVALID_MESSAGE for a missing context or a confirmation tag given for non-commits (or missing).
@@ -199,9 +232,8 @@ export function verifyMembershipTag(
   return constantTimeEqual(membershipTag(cs, membershipKey, pm.content, pm.auth, context), pm.membershipTag);
 }
 
-export interface ProtectPublicInput {
+export interface ProtectPublicInput extends SignWith {
   readonly content: FramedContent;
-  readonly signaturePrivateKey: Uint8Array;
   /** The current epoch's GroupContext: required for member and new_member_commit senders. */
   readonly context?: ContextInput | undefined;
   /** The epoch's membership_key: required for member senders. */
@@ -211,21 +243,24 @@ export interface ProtectPublicInput {
 }
 
 /**
- * Protect content as a PublicMessage (§6.2): sign, then add the membership tag for member senders.
+ * Protect content as a PublicMessage (§6.2): sign (or take the given signature, see `SignWith`), then add the
+ * membership tag for member senders.
  * @throws MlsError INVALID_MESSAGE for application content (§6: application messages MUST use PrivateMessage),
- *   a missing context or membership key, or a confirmation tag given for non-commits (or missing for a commit).
+ *   a missing context or membership key, a confirmation tag given for non-commits (or missing for a commit), or
+ *   not exactly one of signature and signaturePrivateKey.
  * @example const pm = protectPublicMessage(cs, { content, signaturePrivateKey, context, membershipKey });
+ *   const commitPm = protectPublicMessage(cs, { content, signature, confirmationTag, context, membershipKey });
  */
 export function protectPublicMessage(cs: CipherSuite, input: ProtectPublicInput): PublicMessage {
   const { content } = input;
   if (content.contentType === ContentType.application)
     throw new MlsError('INVALID_MESSAGE', 'application messages MUST be sent as PrivateMessage (RFC 9420 §6)');
-  const ac = signContent(cs, { ...input, wireFormat: WireFormat.mls_public_message });
-  if (content.sender.senderType !== SenderType.member) return { content, auth: ac.auth };
+  const auth = authFor(cs, WireFormat.mls_public_message, input);
+  if (content.sender.senderType !== SenderType.member) return { content, auth };
   if (input.membershipKey === undefined || input.context === undefined)
     throw new MlsError('INVALID_MESSAGE', "a member's PublicMessage needs the membership_key and GroupContext (§6.2)");
-  const tag = membershipTag(cs, input.membershipKey, content, ac.auth, input.context);
-  return { content, auth: ac.auth, membershipTag: tag };
+  const tag = membershipTag(cs, input.membershipKey, content, auth, input.context);
+  return { content, auth, membershipTag: tag };
 }
 
 export interface UnprotectPublicInput {
@@ -290,12 +325,11 @@ function guardNonce(nonce: Uint8Array, reuseGuard: Uint8Array): Uint8Array {
   return out;
 }
 
-export interface ProtectPrivateInput {
+export interface ProtectPrivateInput extends SignWith {
   /** The content; its sender must be a member (§6.3.2). */
   readonly content: FramedContent;
-  readonly signaturePrivateKey: Uint8Array;
-  /** The current epoch's GroupContext. */
-  readonly context: ContextInput;
+  /** The current epoch's GroupContext; needed only to sign (not with a given `signature`). */
+  readonly context?: ContextInput | undefined;
   /** Exactly for commits. */
   readonly confirmationTag?: Uint8Array | undefined;
   readonly secretTree: SecretTree;
@@ -314,10 +348,11 @@ export interface ProtectPrivateResult {
 }
 
 /**
- * Protect content as a PrivateMessage (§6.3): sign, encrypt the PrivateMessageContent with the next key of the
- * sender's handshake or application ratchet (reuse guard XORed into the nonce), then encrypt the SenderData with
- * the key and nonce derived from the ciphertext sample.
- * @throws MlsError INVALID_MESSAGE for a non-member sender or a confirmation tag given for non-commits (or missing);
+ * Protect content as a PrivateMessage (§6.3): sign (or take the given signature, see `SignWith`), encrypt the
+ * PrivateMessageContent with the next key of the sender's handshake or application ratchet (reuse guard XORed
+ * into the nonce), then encrypt the SenderData with the key and nonce derived from the ciphertext sample.
+ * @throws MlsError INVALID_MESSAGE for a non-member sender, a confirmation tag given for non-commits (or missing),
+ *   not exactly one of signature and signaturePrivateKey, or no context to sign with;
  *   BAD_LENGTH for a bad reuse guard or padding; INVALID_TREE for a sender leaf outside the secret tree.
  * @example const { message, secretTree } = protectPrivateMessage(cs, { content, signaturePrivateKey, context,
  *   secretTree: st, senderDataSecret: epoch.senderDataSecret, padding: padToMultiple(32) });
@@ -330,8 +365,8 @@ export function protectPrivateMessage(cs: CipherSuite, input: ProtectPrivateInpu
   const reuseGuard = input.reuseGuard ?? cs.randomBytes(4);
   if (reuseGuard.length !== 4) throw new MlsError('BAD_LENGTH', `reuse_guard is ${reuseGuard.length} bytes, must be 4`);
 
-  const ac = signContent(cs, { ...input, wireFormat: WireFormat.mls_private_message });
-  const body = { ...contentBodyOf(content), auth: ac.auth };
+  const auth = authFor(cs, WireFormat.mls_private_message, input);
+  const body = { ...contentBodyOf(content), auth };
   const unpadded = encode((w) => encodePrivateMessageContent(w, { ...body, paddingLength: 0 })).length;
   const p = input.padding ?? 0;
   const paddingLength = typeof p === 'number' ? p : p(unpadded);
