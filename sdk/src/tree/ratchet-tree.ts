@@ -16,6 +16,10 @@
  * Hence `clone()` is a shallow copy of two arrays — O(N) pointer copies, a fraction of a millisecond at 50,000
  * members — and the right tool for a staged next-epoch state (DESIGN.md "validate, then merge").
  *
+ * Free-leaf hint: `#freeHint` is a lower bound on the leftmost blank leaf (every leaf below it is non-blank), so
+ * `nextFreeLeaf` scans from there and a commit of N Adds costs O(N) leaf probes in all, not O(N²). Blanking a leaf
+ * lowers the hint; filling one never invalidates it; it is one number, copied by `clone()`.
+ *
  * Resolutions (§4.1.1) and filtered direct paths (§4.1.2) are computed on demand, never stored.
  * Public data only; nothing here is constant-time and nothing needs to be.
  */
@@ -80,16 +84,24 @@ export class TreeState {
   #nodes: (Node | null)[];
   #hashes: (Uint8Array | undefined)[];
   #hashSuite: number | undefined;
+  /** Every leaf below this index is non-blank (a lower bound on the leftmost blank leaf; see the file header). */
+  #freeHint: number;
 
-  private constructor(nodes: (Node | null)[], hashes: (Uint8Array | undefined)[], hashSuite: number | undefined) {
+  private constructor(
+    nodes: (Node | null)[],
+    hashes: (Uint8Array | undefined)[],
+    hashSuite: number | undefined,
+    freeHint: number,
+  ) {
     this.#nodes = nodes;
     this.#hashes = hashes;
     this.#hashSuite = hashSuite;
+    this.#freeHint = freeHint;
   }
 
   /** A one-member tree holding `leaf` at leaf 0 (group creation, §11). */
   static create(leaf: LeafNode): TreeState {
-    return new TreeState([{ nodeType: NodeType.leaf, leaf }], [undefined], undefined);
+    return new TreeState([{ nodeType: NodeType.leaf, leaf }], [undefined], undefined, 1);
   }
 
   /**
@@ -106,7 +118,7 @@ export class TreeState {
     const n = nodeWidth(fullLeaves(leafWidth(wire.length)));
     const nodes: (Node | null)[] = new Array(n);
     for (let i = 0; i < n; i++) nodes[i] = i < wire.length ? (wire[i] ?? null) : null;
-    return new TreeState(nodes, new Array(n).fill(undefined), undefined);
+    return new TreeState(nodes, new Array(n).fill(undefined), undefined, 0);
   }
 
   /** The wire `ratchet_tree` (§12.4.3.3): the node array without trailing blank nodes. */
@@ -118,7 +130,7 @@ export class TreeState {
 
   /** A copy for a staged state: later changes to either tree do not affect the other. O(N) pointer copies. */
   clone(): TreeState {
-    return new TreeState(this.#nodes.slice(), this.#hashes.slice(), this.#hashSuite);
+    return new TreeState(this.#nodes.slice(), this.#hashes.slice(), this.#hashSuite, this.#freeHint);
   }
 
   /** Number of leaves (a power of two). */
@@ -192,6 +204,7 @@ export class TreeState {
     if (node !== null && (node.nodeType === NodeType.leaf) !== isLeaf(x))
       throw new MlsError('INVALID_TREE', `node ${x} cannot hold a ${node.nodeType === NodeType.leaf ? 'leaf' : 'parent'} node`);
     this.#nodes[x] = node;
+    if (node === null && isLeaf(x)) this.#leafBlanked(x / 2);
     this.#invalidateUp(x);
   }
   /** Set or blank leaf l. */
@@ -201,6 +214,11 @@ export class TreeState {
   /** Set or blank parent node x. */
   setParent(x: NodeIndex, parent: ParentNode | null): void {
     this.setNode(x, parent === null ? null : { nodeType: NodeType.parent, parent });
+  }
+
+  /** Keep the free-leaf hint a lower bound after leaf l became blank. */
+  #leafBlanked(l: number): void {
+    if (l < this.#freeHint) this.#freeHint = l;
   }
 
   /** Clear the cached tree hash of x and of every ancestor (the missing set stays closed upward). */
@@ -248,7 +266,13 @@ export class TreeState {
    * external-commit sender's leaf (§12.4.2).
    */
   nextFreeLeaf(): LeafIndex {
-    for (let x = 0; x < this.#nodes.length; x += 2) if (this.#nodes[x] === null) return (x / 2) as LeafIndex;
+    // Leaves below the hint are non-blank (file header): start there, and remember where the scan stopped.
+    for (let x = 2 * this.#freeHint; x < this.#nodes.length; x += 2)
+      if (this.#nodes[x] === null) {
+        this.#freeHint = x / 2;
+        return (x / 2) as LeafIndex;
+      }
+    this.#freeHint = this.nLeaves; // no blank leaf at all
     return this.nLeaves as LeafIndex;
   }
 
@@ -262,6 +286,7 @@ export class TreeState {
     if (leafToNode(l) >= this.#nodes.length) this.extend();
     const x = leafToNode(l);
     this.#nodes[x] = { nodeType: NodeType.leaf, leaf };
+    this.#freeHint = l + 1; // l was the leftmost blank leaf
     this.#invalidateUp(x);
     const r = this.root;
     let p: number = x;
@@ -297,6 +322,7 @@ export class TreeState {
     if (this.#nodes[x] === null) throw new MlsError('INVALID_TREE', `leaf ${l} is blank and cannot be removed`);
     this.blankDirectPath(l);
     this.#nodes[x] = null;
+    this.#leafBlanked(l);
     this.truncate();
   }
 
