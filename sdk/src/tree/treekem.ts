@@ -215,7 +215,8 @@ const invalid = (what: string): never => {
  * derived public key against the UpdatePath.
  * Leaf-node validation of `path.leafNode` (signature, capabilities, lifetime rules, §7.3) is the caller's.
  * @throws MlsError INVALID_COMMIT naming what does not match (node count, parent hash, ciphertext count, a public
- * key), AEAD_DECRYPT when the path secret does not decrypt, STATE when the receiver holds no usable key.
+ * key) or when the receiver holds no private key in the copath child's resolution; AEAD_DECRYPT when the path
+ * secret does not decrypt; STATE for the sender's own path or a receiver leaf under no copath node.
  */
 export function processUpdatePath(
   cs: CipherSuite,
@@ -251,8 +252,10 @@ export function processUpdatePath(
   const cts = path.nodes[i]!.encryptedPathSecret;
   if (cts.length !== res.length)
     invalid(`[§7.6] UpdatePath node ${lca} has ${cts.length} ciphertexts; the resolution of node ${copathChild} has ${res.length} nodes`);
+  // The resolution covers our leaf, so a consistent state holds a key for one of its nodes; when it does not, the
+  // commit cannot be processed: reject it (INVALID_COMMIT), as any commit we cannot follow.
   const j = res.findIndex((r) => me.keys.has(r));
-  if (j < 0) throw new MlsError('STATE', `leaf ${me.leaf} holds no private key in the resolution of node ${copathChild}`);
+  if (j < 0) invalid(`[§7.6] leaf ${me.leaf} holds no private key for any node in the resolution of node ${copathChild}`);
   const ct = cts[j]!;
   const pathSecret = decryptWithLabel(cs, me.keys.get(res[j]!)!, 'UpdatePathNode', context, ct.kemOutput, ct.ciphertext);
 
