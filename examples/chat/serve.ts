@@ -9,9 +9,9 @@ import { createServer, type Plugin, type ViteDevServer } from 'vite';
 import { startDeliveryService, type DeliveryService } from './server/server.ts';
 
 export interface DemoOptions {
-  /** Vite port (0: a free one). */
+  /** Vite port (0: a free one; a busy one: the next free one). */
   port?: number;
-  /** Delivery service port (0: a free one). */
+  /** Delivery service port (0: a free one; a busy one: any free one). */
   dsPort?: number;
   /** The delivery service's data file. */
   dataFile: string;
@@ -65,7 +65,11 @@ function serveDist(): Plugin {
 
 export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const dsOpts = { host: '127.0.0.1', dataFile: opts.dataFile, durable: opts.durable ?? true, ...(opts.log ? { log: opts.log } : {}) };
-  let ds = await startDeliveryService({ ...dsOpts, port: opts.dsPort ?? 0 });
+  // A busy DS port falls back to a free one: the page learns the DS's URL from the build-time define below.
+  let ds = await startDeliveryService({ ...dsOpts, port: opts.dsPort ?? 0 }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EADDRINUSE' || !opts.dsPort) throw e;
+    return startDeliveryService({ ...dsOpts, port: 0 });
+  });
   const dsPort = ds.port;
   const vite = await createServer({
     configFile: false,
@@ -77,7 +81,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     server: {
       host: '127.0.0.1',
       port: opts.port ?? 0,
-      strictPort: opts.port !== undefined && opts.port !== 0,
+      strictPort: false, // a busy port: Vite takes the next one (the URL printed is the real one)
       fs: { allow: ['..'] },
       ...(opts.watch === false ? { hmr: false, watch: null } : {}),
     },
