@@ -1,9 +1,5 @@
 // `npm run test:slow`: the slow tests in test/slow/ only (e.g. the 10,000-member group with the tree inside the
 // Welcome), with the normal config's setup (wasm build) and a long timeout.
-import { defineConfig, type UserConfig } from 'vite';
 import base from './vite.config.ts';
 
-export default defineConfig((env) => {
-  const b = (typeof base === 'function' ? base(env) : base) as UserConfig;
-  return { ...b, test: { ...b.test, include: ['test/slow/**/*.test.ts'], testTimeout: 1_800_000 } };
-});
+export default { ...base, test: { ...base.test, include: ['test/slow/**/*.test.ts'], testTimeout: 1_800_000 } };

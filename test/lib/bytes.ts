@@ -18,7 +18,7 @@ export const concat = (...parts: Uint8Array[]): Uint8Array => {
 };
 /** Deterministic PRNG (xorshift128+) so random tests are reproducible; seed printed on failure by callers. */
 export function prng(seed: number): (n: number) => Uint8Array {
-  let s0 = BigInt(seed) | 1n,
+  let s0 = (BigInt(seed) << 1n) | 1n,
     s1 = 0x9e3779b97f4a7c15n;
   const M = (1n << 64n) - 1n;
   const next = (): bigint => {
