@@ -12,4 +12,13 @@ export { aes128gcmSeal, aes128gcmOpen } from './aes-gcm';
 export { chacha20poly1305Seal, chacha20poly1305Open } from './chacha20poly1305';
 export { x25519, x25519Base } from './x25519';
 export { ed25519PublicKey, ed25519Sign, ed25519Verify } from './ed25519';
-export { hpkeDeriveKeyPair, hpkeSetupBaseS, hpkeSetupBaseR, hpkeSeal, hpkeOpen, hpkeExport } from './hpke';
+export {
+  hpkeDeriveKeyPair,
+  hpkeSetupBaseS,
+  hpkeSetupBaseR,
+  hpkeSeal,
+  hpkeOpen,
+  hpkeExport,
+  hpkeInfoHash,
+  hpkeSetupBaseSWithInfoHash,
+} from './hpke';
