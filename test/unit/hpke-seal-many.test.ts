@@ -11,7 +11,8 @@ import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
 import { Hpke, type Aead, type DhGroup } from '../../sdk/src/crypto/hpke.ts';
 import { decryptWithLabel, encryptWithLabel, encryptWithLabelMany } from '../../sdk/src/crypto/labels.ts';
 import { nobleAes128Gcm, nobleChaCha20Poly1305, nobleKdf, p256Group, x25519Group } from '../../sdk/src/crypto/noble.ts';
-import { nobleSuite, wasmSuite } from '../../sdk/src/crypto/suites.ts';
+import { nobleSuite } from '../../sdk/src/crypto/noble.ts';
+import { wasmSuite } from '../../sdk/src/crypto/suites.ts';
 import {
   loadCore,
   HPKE_X25519_SHA256_AES128GCM,
@@ -22,12 +23,6 @@ import { hex, prng, throwsCode, toHex, utf8 } from '../lib/bytes.ts';
 import { hpkeVectors } from '../lib/vectors.ts';
 
 const core = await loadCore();
-if (!core.hpkeBatchedInfoHash)
-  console.warn(
-    '\n*** hpke-seal-many: this core.wasm does not export hpkeInfoHash / hpkeSetupBaseSWithInfoHash ' +
-      '(core-as/assembly/index.ts must re-export them): WasmCore.hpkeSealMany runs its one-SetupBaseS-per-receiver ' +
-      'fallback ***\n',
-  );
 
 interface Vector {
   mode: number;

@@ -35,8 +35,8 @@ interface CoreExports {
   hpkeSetupBaseS(aead: number, pkR: Ptr, ikmE: Ptr, ikmEn: number, info: Ptr, infon: number, enc: Ptr, ctx: Ptr): number;
   hpkeSetupBaseR(aead: number, enc: Ptr, skR: Ptr, info: Ptr, infon: number, ctx: Ptr): number;
   // Optional until core-as/assembly/index.ts re-exports them: hpkeSealMany falls back to one SetupBaseS each.
-  hpkeInfoHash?(aead: number, info: Ptr, infon: number, out: Ptr): void;
-  hpkeSetupBaseSWithInfoHash?(aead: number, pkR: Ptr, ikmE: Ptr, ikmEn: number, infoHash: Ptr, enc: Ptr, ctx: Ptr): number;
+  hpkeInfoHash(aead: number, info: Ptr, infon: number, out: Ptr): void;
+  hpkeSetupBaseSWithInfoHash(aead: number, pkR: Ptr, ikmE: Ptr, ikmEn: number, infoHash: Ptr, enc: Ptr, ctx: Ptr): number;
   hpkeSeal(aead: number, ctx: Ptr, seq: bigint, a: Ptr, an: number, p: Ptr, pn: number, out: Ptr): void;
   hpkeOpen(aead: number, ctx: Ptr, seq: bigint, a: Ptr, an: number, c: Ptr, cn: number, out: Ptr): number;
   hpkeExport(ctx: Ptr, ec: Ptr, ecn: number, out: Ptr, L: number): void;
@@ -416,11 +416,6 @@ export class WasmCore {
     };
   }
 
-  /** True when this core exports hpkeInfoHash and hpkeSetupBaseSWithInfoHash (hpkeSealMany then hashes info once). */
-  get hpkeBatchedInfoHash(): boolean {
-    return typeof this.#x.hpkeInfoHash === 'function' && typeof this.#x.hpkeSetupBaseSWithInfoHash === 'function';
-  }
-
   /**
    * SealBase (RFC 9180 §6.1) of `pts[i]` to `pkRs[i]` for every i, all under one `info` and `aad`: info_hash
    * (§5.1) is computed once, so the cost no longer grows with info.length × count (an MLS Welcome's
@@ -454,21 +449,12 @@ export class WasmCore {
       }
     }
     const x = this.#x;
-    const hashInfo = x.hpkeInfoHash?.bind(x);
-    const setupHashed = x.hpkeSetupBaseSWithInfoHash?.bind(x);
-    if (hashInfo === undefined || setupHashed === undefined) {
-      // An older core without the info_hash entry points: one full SetupBaseS per receiver (same output).
-      return pkRs.map((pk, i) => {
-        const { enc, context } = this.hpkeSetupBaseS(suite, pk, info, ikmEs?.[i] ?? crypto.getRandomValues(new Uint8Array(32)));
-        return { enc, ct: context.seal(aad, pts[i]!) };
-      });
-    }
     // Arena: info_hash | aad | pkR | ikmE | enc | ctx | pt | ct. info is copied in once, hashed, then overwritten.
     const fixed = C.SHA256_LEN + aad.length;
     const per = C.X25519_LEN + maxIkm + C.HPKE_ENC_LEN + C.HPKE_CTX_LEN + 2 * maxPt + C.AEAD_TAG_LEN;
     const p = this.#arena(Math.max(fixed + per, info.length + C.SHA256_LEN));
     const h = this.#put(p, info);
-    hashInfo(aead, p, info.length, h);
+    x.hpkeInfoHash(aead, p, info.length, h);
     this.#mem.copyWithin(p, h, h + C.SHA256_LEN);
     this.#mem.fill(0, p + C.SHA256_LEN, h + C.SHA256_LEN);
     const a = p + C.SHA256_LEN;
@@ -484,7 +470,7 @@ export class WasmCore {
       const ctx = enc + C.HPKE_ENC_LEN;
       const m = ctx + C.HPKE_CTX_LEN;
       const o = this.#put(m, pt);
-      if (setupHashed(aead, k, e, ikmE.length, p, enc, ctx) !== 1) {
+      if (x.hpkeSetupBaseSWithInfoHash(aead, k, e, ikmE.length, p, enc, ctx) !== 1) {
         ikm.fill(0);
         this.#wipe(o + pt.length + C.AEAD_TAG_LEN);
         throw new MlsError('CRYPTO', `HPKE: DH result is all zero for receiver ${i}`);
