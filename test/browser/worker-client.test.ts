@@ -9,7 +9,7 @@ import { debugHooks, type DebugSecrets } from '../../sdk/src/client/debug.ts';
 import type { CommitEvent, GroupHandle, MlsClient, ReceivedEvent, WorkerClientOptions } from '../../sdk/src/client/types.ts';
 import { MlsError } from '../../sdk/src/errors.ts';
 import { deleteDatabase } from '../../sdk/src/storage/indexeddb.ts';
-import { nobleSuite } from '../../sdk/src/crypto/suites.ts';
+import { nobleSuite } from '../../sdk/src/crypto/noble.ts';
 import { deriveTreeSecret } from '../../sdk/src/crypto/labels.ts';
 import { decodeKeyPackageRecord } from '../../sdk/src/client/records.ts';
 import { toHex, utf8 } from '../lib/bytes.ts';

@@ -2,7 +2,8 @@
 // suite 2 with P-256 from @noble). Shared by Node and browser tests.
 import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
 import { NOBLE_EXTRA_SUITES, nobleExtraSuite } from '../../sdk/src/crypto/noble-extra.ts';
-import { NOBLE_SUITES, nobleSuite, WASM_SUITES, wasmSuite } from '../../sdk/src/crypto/suites.ts';
+import { nobleSuite } from '../../sdk/src/crypto/noble.ts';
+import { NOBLE_SUITES, WASM_SUITES, wasmSuite } from '../../sdk/src/crypto/suites.ts';
 import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 
 const core = await loadCore();

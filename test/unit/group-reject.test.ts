@@ -2,7 +2,7 @@
 // MlsError with a specific code (and, for proposal-list rules, the named check), and the serialized group state is
 // byte-identical before and after (validate, then merge: nothing is half-applied). Suite 1 on @noble.
 import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
-import { nobleSuite } from '../../sdk/src/crypto/suites.ts';
+import { nobleSuite } from '../../sdk/src/crypto/noble.ts';
 import { ContentType, SenderType, type FramedContent } from '../../sdk/src/framing/content.ts';
 import { membershipTag, signFramedContent } from '../../sdk/src/framing/protect.ts';
 import {

@@ -19,7 +19,8 @@
 // forced to the message's fails with AEAD_DECRYPT (the sender-data key is not theirs).
 // Suite 1 on the wasm provider (several seeds); one short seed on noble suite 1 and one on wasm suite 3.
 import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
-import { nobleSuite, wasmSuite } from '../../sdk/src/crypto/suites.ts';
+import { nobleSuite } from '../../sdk/src/crypto/noble.ts';
+import { wasmSuite } from '../../sdk/src/crypto/suites.ts';
 import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 import {
   addProposal,

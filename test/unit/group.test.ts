@@ -5,7 +5,8 @@
 // members list, serialize/restore. After every epoch all members agree on epoch, tree hash, epoch authenticator
 // and exporter output. Runs on noble (suites 1, 2, 3) and wasm (suite 1, 3).
 import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
-import { nobleSuite, wasmSuite } from '../../sdk/src/crypto/suites.ts';
+import { nobleSuite } from '../../sdk/src/crypto/noble.ts';
+import { wasmSuite } from '../../sdk/src/crypto/suites.ts';
 import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 import {
   addProposal,

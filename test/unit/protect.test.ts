@@ -4,7 +4,8 @@
 // reuse guard and the same secret tree), the message unprotects, and not exactly one of signature and
 // signaturePrivateKey is refused. Runs on noble suite 1 and wasm suites 1 and 3.
 import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
-import { nobleSuite, wasmSuite } from '../../sdk/src/crypto/suites.ts';
+import { nobleSuite } from '../../sdk/src/crypto/noble.ts';
+import { wasmSuite } from '../../sdk/src/crypto/suites.ts';
 import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 import { ContentType, SenderType, type FramedContent } from '../../sdk/src/framing/content.ts';
 import {

@@ -5,7 +5,8 @@
 // interop vectors live in test/vectors/secret-tree.test.ts.
 import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
 import { deriveTreeSecret, expandWithLabel } from '../../sdk/src/crypto/labels.ts';
-import { nobleSuite, wasmSuite } from '../../sdk/src/crypto/suites.ts';
+import { nobleSuite } from '../../sdk/src/crypto/noble.ts';
+import { wasmSuite } from '../../sdk/src/crypto/suites.ts';
 import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 import {
   createSecretTree,

@@ -3,7 +3,8 @@
 // and merge the commit, and compare the epoch authenticator — after the join and after every epoch. One `it` per
 // entry and provider (noble, wasm); suites without a provider (4-7) are registered as skipped, with the suite named.
 import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
-import { NOBLE_SUITES, nobleSuite, WASM_SUITES, wasmSuite } from '../../sdk/src/crypto/suites.ts';
+import { nobleSuite } from '../../sdk/src/crypto/noble.ts';
+import { NOBLE_SUITES, WASM_SUITES, wasmSuite } from '../../sdk/src/crypto/suites.ts';
 import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 import { mergeStagedCommit } from '../../sdk/src/group/commit.ts';
 import { processMessage } from '../../sdk/src/group/messages.ts';

@@ -3,7 +3,8 @@
 // the epoch authenticator must equal initial_epoch_authenticator. One `it` per entry and provider (noble, wasm);
 // suites without a provider (4-7) are registered as skipped, with the suite named.
 import type { CipherSuite } from '../../sdk/src/crypto/cipher-suite.ts';
-import { NOBLE_SUITES, nobleSuite, WASM_SUITES, wasmSuite } from '../../sdk/src/crypto/suites.ts';
+import { nobleSuite } from '../../sdk/src/crypto/noble.ts';
+import { NOBLE_SUITES, WASM_SUITES, wasmSuite } from '../../sdk/src/crypto/suites.ts';
 import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 import { joinFromWelcome } from '../../sdk/src/group/welcome.ts';
 import { epochAuthenticator } from '../../sdk/src/group/state.ts';

@@ -22,8 +22,7 @@
  */
 import { MlsError, isMlsError } from '../errors.ts';
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
-import { nobleSuite, wasmSuite } from '../crypto/suites.ts';
-import { initCore } from '../crypto/wasm.ts';
+import { loadCipherSuite } from '../crypto/suites.ts';
 import { decode } from '../codec/reader.ts';
 import { SenderType, type Sender } from '../framing/content.ts';
 import { createCommit, mergeStagedCommit, type CreatedCommit, type StagedCommit } from '../group/commit.ts';
@@ -146,7 +145,7 @@ export class Engine implements EngineApi {
    */
   static async open(init: EngineInit, storage: StorageProvider, listener?: EngineListener, ownsStorage = true): Promise<Engine> {
     const suiteId = init.cipherSuite ?? 1;
-    const cs = init.crypto === 'noble' ? nobleSuite(suiteId) : wasmSuite(await initCore(init.wasmUrl), suiteId);
+    const cs = await loadCipherSuite(suiteId, { crypto: init.crypto, wasmUrl: init.wasmUrl }); // @noble only on demand
     const wanted = credentialOf(init);
     let id: IdentityRecord | undefined;
     for (let attempt = 0; attempt < 2 && id === undefined; attempt++) {

@@ -1,10 +1,14 @@
 /**
  * Builds a CipherSuite from parts (hash, MAC, KDF, AEAD, signer, HPKE), checking inputs once here so every
  * provider rejects the same bad inputs with the same MlsError codes. Internal to crypto/.
+ *
+ * Also the meeting point with the pure-@noble module (noble.ts), which the SDK loads on demand only (dynamic
+ * import in suites.ts) so the default path (suites 1 and 3 on the WASM core) carries no @noble code: noble.ts
+ * registers its hooks here when it is evaluated, and wasm-provider.ts / suites.ts find them here.
  */
 import { MlsError, type MlsErrorCode } from '../errors.ts';
-import type { CipherSuite, HpkeSealed, KeyPair } from './cipher-suite.ts';
-import type { Aead, Hpke, Kdf } from './hpke.ts';
+import type { CipherSuite, CipherSuiteId, KeyPair } from './cipher-suite.ts';
+import type { Aead, Kdf } from './hpke.ts';
 import type { SuiteParams } from './suite-params.ts';
 
 /** Raw signature primitives (RFC 9420 §5.1.2). `verify` returns false for malformed keys or signatures. */
@@ -50,10 +54,10 @@ export function wrap<T>(code: MlsErrorCode, what: string, f: () => T): T {
   }
 }
 
-function checkBytes(what: string, b: unknown): asserts b is Uint8Array {
+export function checkBytes(what: string, b: unknown): asserts b is Uint8Array {
   if (!(b instanceof Uint8Array)) throw new MlsError('BAD_LENGTH', `${what} must be a Uint8Array`);
 }
-function checkLen(what: string, b: unknown, n: number): asserts b is Uint8Array {
+export function checkLen(what: string, b: unknown, n: number): asserts b is Uint8Array {
   checkBytes(what, b);
   if (b.length !== n) throw new MlsError('BAD_LENGTH', `${what} must be ${n} bytes, got ${b.length}`);
 }
@@ -73,47 +77,24 @@ export function checkSealMany(
   for (const pt of plaintexts) checkBytes('plaintext', pt);
 }
 
-/** HPKE operations of the CipherSuite interface over a JS `Hpke` (hpke.ts). */
-export function jsHpkePart(hpke: Hpke): HpkePart {
-  const g = hpke.kem.group;
-  return {
-    hpkeGenerateKeyPair: () => wrap('CRYPTO', 'HPKE GenerateKeyPair', () => hpke.kem.generateKeyPair()),
-    hpkeDeriveKeyPair: (ikm) => {
-      checkBytes('ikm', ikm);
-      return wrap('CRYPTO', 'HPKE DeriveKeyPair', () => hpke.kem.deriveKeyPair(ikm));
-    },
-    hpkePublicKey: (sk) => {
-      checkLen('HPKE private key', sk, g.Nsk);
-      return wrap('CRYPTO', 'HPKE public key', () => g.publicKey(sk));
-    },
-    hpkeSeal: (pk, info, aad, pt): HpkeSealed => {
-      checkBytes('public key', pk);
-      const { enc, context } = wrap('CRYPTO', 'HPKE SetupBaseS', () => hpke.setupBaseS(pk, info));
-      return { kemOutput: enc, ciphertext: context.seal(aad, pt) };
-    },
-    hpkeSealMany: (pks, info, aad, pts): HpkeSealed[] => {
-      checkSealMany(pks, info, aad, pts);
-      return wrap('CRYPTO', 'HPKE SetupBaseS', () => hpke.sealMany(pks, info, aad, pts)).map(({ enc, ct }) => ({
-        kemOutput: enc,
-        ciphertext: ct,
-      }));
-    },
-    hpkeOpen: (sk, kemOutput, info, aad, ct) => {
-      checkLen('HPKE private key', sk, g.Nsk);
-      const context = wrap('CRYPTO', 'HPKE SetupBaseR', () => hpke.setupBaseR(kemOutput, sk, info));
-      return context.open(aad, ct);
-    },
-    hpkeExportSend: (pk, info, exporterContext, length) => {
-      checkBytes('public key', pk);
-      const { enc, context } = wrap('CRYPTO', 'HPKE SetupBaseS', () => hpke.setupBaseS(pk, info));
-      return { kemOutput: enc, secret: context.export(exporterContext, length) };
-    },
-    hpkeExportReceive: (sk, kemOutput, info, exporterContext, length) => {
-      checkLen('HPKE private key', sk, g.Nsk);
-      const context = wrap('CRYPTO', 'HPKE SetupBaseR', () => hpke.setupBaseR(kemOutput, sk, info));
-      return context.export(exporterContext, length);
-    },
-  };
+/** What noble.ts offers the rest of crypto/ once evaluated (set by noble.ts itself, see `setNobleHooks`). */
+export interface NobleHooks {
+  /** The pure-@noble CipherSuite of a suite (1, 2, 3). */
+  nobleSuite(id: CipherSuiteId): CipherSuite;
+  /** The P-256 parts of suite 2 over another provider's KDF, AEAD and hash (ECDSA P-256, DHKEM(P-256) HPKE). */
+  p256Parts(kdf: Kdf, aead: Aead, hash: (m: Uint8Array) => Uint8Array): { signer: Signer; hpke: HpkePart };
+}
+
+let nobleHooks: NobleHooks | undefined;
+
+/** Called once by noble.ts when it is evaluated (statically imported, or loaded by `ensureSuite`). */
+export function setNobleHooks(hooks: NobleHooks): void {
+  nobleHooks = hooks;
+}
+
+/** The hooks of noble.ts, or undefined while it is not loaded. */
+export function getNobleHooks(): NobleHooks | undefined {
+  return nobleHooks;
 }
 
 /** Assemble a CipherSuite with uniform input checks and error codes. */

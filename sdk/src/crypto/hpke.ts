@@ -3,13 +3,17 @@
  * no synchronous HPKE library exists and the engine is synchronous (DESIGN.md).
  *
  * Used by noble.ts for every suite, and by wasm-provider.ts for suite 2 (DHKEM(P-256) from @noble/curves with the
- * WASM core's HKDF-SHA256 and AES-128-GCM). Suites 1 and 3 on the WASM core use the core's own HPKE.
+ * WASM core's HKDF-SHA256 and AES-128-GCM), both of them loaded on demand only: suites 1 and 3 on the WASM core
+ * use the core's own HPKE, so the SDK's default path does not carry this file. `jsHpkePart` maps an `Hpke` onto
+ * the HPKE half of the CipherSuite interface.
  *
  * Constant-time: as constant-time as the primitives handed in (the code here only concatenates and XORs the
  * sequence number into the public base nonce). Secrets: `dh`, `sk`, key-schedule outputs live in JS memory and
  * are dropped after use; the DHKEM shared secret is zeroed when no longer needed.
  */
 import { MlsError } from '../errors.ts';
+import { checkBytes, checkLen, checkSealMany, wrap, type HpkePart } from './assemble.ts';
+import type { HpkeSealed } from './cipher-suite.ts';
 import { concatBytes, i2osp, utf8 } from './bytes.ts';
 
 /** HKDF over some hash (RFC 5869), with its RFC 9180 §7.2 id. */
@@ -239,4 +243,47 @@ export class Hpke {
   openBase(enc: Uint8Array, skR: Uint8Array, info: Uint8Array, aad: Uint8Array, ct: Uint8Array): Uint8Array {
     return this.setupBaseR(enc, skR, info).open(aad, ct);
   }
+}
+
+/** HPKE operations of the CipherSuite interface over a JS `Hpke` (hpke.ts). */
+export function jsHpkePart(hpke: Hpke): HpkePart {
+  const g = hpke.kem.group;
+  return {
+    hpkeGenerateKeyPair: () => wrap('CRYPTO', 'HPKE GenerateKeyPair', () => hpke.kem.generateKeyPair()),
+    hpkeDeriveKeyPair: (ikm) => {
+      checkBytes('ikm', ikm);
+      return wrap('CRYPTO', 'HPKE DeriveKeyPair', () => hpke.kem.deriveKeyPair(ikm));
+    },
+    hpkePublicKey: (sk) => {
+      checkLen('HPKE private key', sk, g.Nsk);
+      return wrap('CRYPTO', 'HPKE public key', () => g.publicKey(sk));
+    },
+    hpkeSeal: (pk, info, aad, pt): HpkeSealed => {
+      checkBytes('public key', pk);
+      const { enc, context } = wrap('CRYPTO', 'HPKE SetupBaseS', () => hpke.setupBaseS(pk, info));
+      return { kemOutput: enc, ciphertext: context.seal(aad, pt) };
+    },
+    hpkeSealMany: (pks, info, aad, pts): HpkeSealed[] => {
+      checkSealMany(pks, info, aad, pts);
+      return wrap('CRYPTO', 'HPKE SetupBaseS', () => hpke.sealMany(pks, info, aad, pts)).map(({ enc, ct }) => ({
+        kemOutput: enc,
+        ciphertext: ct,
+      }));
+    },
+    hpkeOpen: (sk, kemOutput, info, aad, ct) => {
+      checkLen('HPKE private key', sk, g.Nsk);
+      const context = wrap('CRYPTO', 'HPKE SetupBaseR', () => hpke.setupBaseR(kemOutput, sk, info));
+      return context.open(aad, ct);
+    },
+    hpkeExportSend: (pk, info, exporterContext, length) => {
+      checkBytes('public key', pk);
+      const { enc, context } = wrap('CRYPTO', 'HPKE SetupBaseS', () => hpke.setupBaseS(pk, info));
+      return { kemOutput: enc, secret: context.export(exporterContext, length) };
+    },
+    hpkeExportReceive: (sk, kemOutput, info, exporterContext, length) => {
+      checkLen('HPKE private key', sk, g.Nsk);
+      const context = wrap('CRYPTO', 'HPKE SetupBaseR', () => hpke.setupBaseR(kemOutput, sk, info));
+      return context.export(exporterContext, length);
+    },
+  };
 }

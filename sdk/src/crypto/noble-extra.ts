@@ -11,9 +11,9 @@ import { p384, p521 } from '@noble/curves/nist.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha384, sha512 } from '@noble/hashes/sha2.js';
 import { MlsError } from '../errors.ts';
-import { assembleSuite, jsHpkePart } from './assemble.ts';
+import { assembleSuite } from './assemble.ts';
 import type { CipherSuite, CipherSuiteId } from './cipher-suite.ts';
-import { Hpke, type DhGroup } from './hpke.ts';
+import { Hpke, jsHpkePart, type DhGroup } from './hpke.ts';
 import {
   ecdsaSigner,
   eddsaSigner,

@@ -3,6 +3,11 @@
  * test oracle for the WASM provider, and the source of the P-256 parts the WASM core lacks (wasm-provider.ts).
  * HPKE is hpke.ts over these primitives (no synchronous HPKE library exists).
  *
+ * The SDK never imports this file statically: suites.ts loads it with a dynamic import() when suite 2 or the
+ * 'noble' provider is asked for (`ensureSuite`, `loadCipherSuite`), so bundles emit it, with @noble, as a chunk
+ * fetched on demand. Evaluating it registers its hooks (assemble.ts `setNobleHooks`); tests and tools may import it
+ * statically, which makes suite 2 on the WASM provider and the noble fallback of `getCipherSuite` available at once.
+ *
  * Constant-time: as the noble primitives are (noble's AES, ChaCha20-Poly1305, HMAC and curve scalar
  * multiplications are written to be constant-time; noble does not promise it against every JIT).
  * Signature verification handles public inputs only.
@@ -16,9 +21,9 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { CHash } from '@noble/hashes/utils.js';
 import { MlsError } from '../errors.ts';
-import { assembleSuite, jsHpkePart, wrap, type Signer } from './assemble.ts';
+import { assembleSuite, setNobleHooks, wrap, type HpkePart, type Signer } from './assemble.ts';
 import type { CipherSuite, CipherSuiteId } from './cipher-suite.ts';
-import { Hpke, type Aead, type DhGroup, type Kdf } from './hpke.ts';
+import { Hpke, jsHpkePart, type Aead, type DhGroup, type Kdf } from './hpke.ts';
 import { HPKE_AEAD, HPKE_KDF, HPKE_KEM, suiteParams } from './suite-params.ts';
 
 type Hash = CHash;
@@ -207,4 +212,11 @@ export function nobleSuite(id: CipherSuiteId): CipherSuite {
 }
 
 /** Suites this provider implements. */
-export const NOBLE_SUITES: readonly CipherSuiteId[] = [1, 2, 3];
+export { NOBLE_SUITES } from './suites.ts';
+
+/** Suite 2's P-256 parts over another provider's HKDF-SHA256, AES-128-GCM and SHA-256 (the WASM core's). */
+export function p256Parts(kdf: Kdf, aead: Aead, hash: (m: Uint8Array) => Uint8Array): { signer: Signer; hpke: HpkePart } {
+  return { signer: ecdsaP256Signer(hash), hpke: jsHpkePart(new Hpke(p256Group(kdf), kdf, aead)) };
+}
+
+setNobleHooks({ nobleSuite, p256Parts });

@@ -5,15 +5,16 @@
  * - Suites 1 and 3 (X25519, Ed25519, SHA-256, AES-128-GCM / ChaCha20-Poly1305): everything in the core,
  *   including HPKE.
  * - Suite 2 (P-256): SHA-256, HMAC, HKDF and AES-128-GCM in the core; ECDSA P-256 and DHKEM(P-256) scalar
- *   multiplications from @noble/curves; HPKE's key schedule is hpke.ts over the core's HKDF and AEAD.
+ *   multiplications from @noble/curves; HPKE's key schedule is hpke.ts over the core's HKDF and AEAD. Those parts
+ *   come from noble.ts, which this file does not import: it is loaded on demand (`await ensureSuite(2)` or
+ *   `await loadCipherSuite(2)` in suites.ts), and `wasmSuite(core, 2)` answers UNSUPPORTED until it is.
  *
  * Constant-time: as the core's primitives are (see core-as/assembly/*.ts headers); P-256 as noble's.
  */
 import { MlsError } from '../errors.ts';
-import { assembleSuite, checkSealMany, jsHpkePart, wrap, type HpkePart, type Signer } from './assemble.ts';
+import { assembleSuite, checkSealMany, getNobleHooks, wrap, type HpkePart, type Signer } from './assemble.ts';
 import type { CipherSuite, CipherSuiteId } from './cipher-suite.ts';
-import { Hpke, type Aead, type Kdf } from './hpke.ts';
-import { ecdsaP256Signer, p256Group } from './noble.ts';
+import type { Aead, Kdf } from './hpke.ts';
 import { HPKE_AEAD, HPKE_KDF, suiteParams } from './suite-params.ts';
 import { HPKE_X25519_SHA256_AES128GCM, HPKE_X25519_SHA256_CHACHA20POLY1305, type HpkeSuite, type WasmCore } from './wasm.ts';
 
@@ -125,14 +126,14 @@ function build(core: WasmCore, id: CipherSuiteId): CipherSuite {
       });
     }
     case 2: {
+      const noble = getNobleHooks();
+      if (!noble)
+        throw new MlsError(
+          'UNSUPPORTED',
+          'cipher suite 2 (P-256) is loaded on demand: await loadCipherSuite(2) or ensureSuite(2) before using it',
+        );
       const aead = wasmAead(core, false);
-      const hpke = new Hpke(p256Group(kdf), kdf, aead);
-      return assembleSuite(params, {
-        ...common,
-        aead,
-        signer: ecdsaP256Signer((m) => core.sha256(m)),
-        hpke: jsHpkePart(hpke),
-      });
+      return assembleSuite(params, { ...common, aead, ...noble.p256Parts(kdf, aead, (m) => core.sha256(m)) });
     }
     default:
       throw new MlsError('UNSUPPORTED', `cipher suite ${id} (${params.name}) is not implemented`);
