@@ -558,8 +558,7 @@ export class Engine implements EngineApi {
   }
 
   /** Store a new group (the batch fails when the group exists). */
-  private async insert(full: GroupState, extra?: (b: WriteBatch) => void): Promise<void> {
-    const state = withoutTreeRoot(full);
+  private async insert(state: GroupState, extra?: (b: WriteBatch) => void): Promise<void> {
     const gid = state.context.groupId;
     const key = groupKey(gid);
     const bytes = serializeGroupState(state);
@@ -580,8 +579,7 @@ export class Engine implements EngineApi {
   }
 
   /** Write `next` as the group's state (one batch, version-checked); swap memory only once it is stored. */
-  private async write(g: Loaded, full: GroupState, extra?: (b: WriteBatch) => void): Promise<void> {
-    const next = withoutTreeRoot(full);
+  private async write(g: Loaded, next: GroupState, extra?: (b: WriteBatch) => void): Promise<void> {
     const bytes = serializeGroupState(next);
     const b = new WriteBatch()
       .check('groups', g.key, { v: g.v })
@@ -872,19 +870,6 @@ function proposalSummary(state: GroupState, p: Proposal, sender: Sender): Propos
     default:
       return { type: p.kind };
   }
-}
-
-const EMPTY = new Uint8Array(0);
-
-/**
- * The state without `secrets.encryptionSecret`: that value is the root of the epoch's secret tree (§9), which the
- * secret tree itself holds until its first split and then deletes (§9.2). Keeping a second copy in EpochSecrets
- * would let anyone holding a stored state re-derive every message key of the epoch, used or not — forward secrecy
- * within the epoch would be void. Nothing reads it after the tree exists (engine request in the report).
- */
-function withoutTreeRoot(s: GroupState): GroupState {
-  if (s.secrets.encryptionSecret.length === 0) return s;
-  return { ...s, secrets: { ...s.secrets, encryptionSecret: EMPTY } };
 }
 
 /** Zero the old epoch's secret buffers that the new state does not hold (after the new state is stored). */

@@ -37,7 +37,7 @@ import {
 import { validateLeafNode, type Instant } from '../messages/validate.ts';
 import { epochOnly, externalInitReceive, keySchedule, type KeyScheduleEpoch } from '../schedule/key-schedule.ts';
 import { pskSecret } from '../schedule/psk.ts';
-import { createSecretTree, type SecretTree } from '../schedule/secret-tree.ts';
+import type { SecretTree } from '../schedule/secret-tree.ts';
 import { leafToNode, type LeafIndex, type NodeIndex } from '../tree/math.ts';
 import { NodeType } from '../messages/ratchet-tree.ts';
 import type { TreeState } from '../tree/ratchet-tree.ts';
@@ -54,7 +54,7 @@ import {
   type AppliedProposals,
   type ProposalEntry,
 } from './proposals.ts';
-import { bytesEqual, hexOf, requireActive, type GroupState, type PastEpoch } from './state.ts';
+import { bytesEqual, consumeEncryptionSecret, hexOf, requireActive, type GroupState, type PastEpoch } from './state.ts';
 import { buildWelcome } from './welcome.ts';
 import { frame, handshakeWireFormat, signFor } from './wire.ts';
 
@@ -134,8 +134,7 @@ export function advanceState(
     myLeaf: x.myLeaf ?? state.myLeaf,
     privateKeys: x.privateKeys,
     signaturePrivateKey: x.signaturePrivateKey ?? state.signaturePrivateKey,
-    secrets: epochOnly(x.epoch),
-    secretTree: createSecretTree(cs, x.epoch.encryptionSecret, x.tree.nLeaves, config.secretTreeWindow),
+    ...consumeEncryptionSecret(cs, epochOnly(x.epoch), x.tree.nLeaves, config.secretTreeWindow),
     interimTranscriptHash: x.interim,
     confirmationTag: x.confirmationTag,
     proposals: [],

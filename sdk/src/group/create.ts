@@ -16,12 +16,11 @@ import type { Extension } from '../messages/extensions.ts';
 import type { GroupContext } from '../messages/group-context.ts';
 import { createKeyPackage } from '../messages/key-package-create.ts';
 import { epochSecrets } from '../schedule/key-schedule.ts';
-import { createSecretTree } from '../schedule/secret-tree.ts';
 import { leafToNode, type LeafIndex, type NodeIndex } from '../tree/math.ts';
 import { TreeState } from '../tree/ratchet-tree.ts';
 import { treeHash } from '../tree/tree-hash.ts';
 import { leafGroupSupportProblem } from './proposals.ts';
-import { groupConfig, type ExternalPsk, type GroupConfig, type GroupState } from './state.ts';
+import { consumeEncryptionSecret, groupConfig, type ExternalPsk, type GroupConfig, type GroupState } from './state.ts';
 
 /** Options of `createGroup`. */
 export interface CreateGroupOptions {
@@ -88,8 +87,7 @@ export function createGroup(opts: CreateGroupOptions): GroupState {
     myLeaf: 0 as LeafIndex,
     privateKeys: new Map<NodeIndex, Uint8Array>([[leafToNode(0 as LeafIndex), kp.encryptionPrivateKey]]),
     signaturePrivateKey: opts.signaturePrivateKey,
-    secrets,
-    secretTree: createSecretTree(cs, secrets.encryptionSecret, 1, config.secretTreeWindow),
+    ...consumeEncryptionSecret(cs, secrets, 1, config.secretTreeWindow),
     interimTranscriptHash: interimTranscriptHash(cs, context.confirmedTranscriptHash, tag),
     confirmationTag: tag,
     proposals: [],

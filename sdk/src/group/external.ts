@@ -26,14 +26,13 @@ import { decodeRatchetTree, type RatchetTree } from '../messages/ratchet-tree.ts
 import { toSeconds, type Instant } from '../messages/validate.ts';
 import { epochOnly, externalInitSend, keySchedule } from '../schedule/key-schedule.ts';
 import { pskSecret } from '../schedule/psk.ts';
-import { createSecretTree } from '../schedule/secret-tree.ts';
 import { leafToNode, type LeafIndex } from '../tree/math.ts';
 import { treeHash } from '../tree/tree-hash.ts';
 import { createUpdatePath } from '../tree/treekem.ts';
 import { validateTree } from '../tree/validate.ts';
 import { buildGroupInfo, groupInfoTree, verifyGroupInfo } from './group-info.ts';
 import { applyProposalList, leafGroupSupportProblem, lookupPsks, type ProposalEntry } from './proposals.ts';
-import { groupConfig, type ExternalPsk, type GroupConfig, type GroupState } from './state.ts';
+import { consumeEncryptionSecret, groupConfig, type ExternalPsk, type GroupConfig, type GroupState } from './state.ts';
 import { toMlsMessage } from './wire.ts';
 
 /** Options of `joinByExternalCommit`. */
@@ -170,8 +169,7 @@ export function joinByExternalCommit(opts: ExternalJoinOptions): ExternalJoin {
     myLeaf: me,
     privateKeys: created.privateKeys.keys,
     signaturePrivateKey: opts.signaturePrivateKey,
-    secrets: epochOnly(epoch),
-    secretTree: createSecretTree(cs, epoch.encryptionSecret, tree.nLeaves, config.secretTreeWindow),
+    ...consumeEncryptionSecret(cs, epochOnly(epoch), tree.nLeaves, config.secretTreeWindow),
     interimTranscriptHash: interimTranscriptHash(cs, confirmed, tag),
     confirmationTag: tag,
     proposals: [],

@@ -4,14 +4,14 @@
  * This SDK's own format (not an RFC 9420 struct), in TLS presentation language over the same codec:
  * ```
  * struct {
- *   uint16 format = 1;  uint16 cipher_suite;
+ *   uint16 format = 2;  uint16 cipher_suite;
  *   Config config;                       // wire format policy, window, past epochs, padding, …
  *   GroupContext context;
  *   optional<Node> ratchet_tree<V>;      // the public tree (§12.4.3.3 form); tree hashes are recomputed lazily
  *   uint32 my_leaf;
  *   struct { uint32 node; opaque key<V>; } private_keys<V>;     // ascending node order
  *   opaque signature_private_key<V>;
- *   opaque epoch_secrets<V>[11];         // fixed order, see SECRET_FIELDS
+ *   opaque epoch_secrets<V>[10];         // fixed order, see SECRET_FIELDS (no encryption_secret: §9.2)
  *   SecretTreeState secret_tree;         // schedule/secret-tree.ts canonical form
  *   opaque interim_transcript_hash<V>;  opaque confirmation_tag<V>;
  *   struct { opaque ref<V>; Sender sender; Proposal proposal; optional<opaque> update_key; } proposals<V>;
@@ -21,6 +21,7 @@
  *   uint8 active;  optional<ReInit> reinit;
  * } GroupStateBytes;
  * ```
+ * Format 1 (read only) also held encryption_secret after sender_data_secret; it is read and wiped, never kept.
  * Deterministic: the same state always gives the same bytes (the rejection tests compare them). The output holds
  * every secret of the state: seal it at rest (storage/seal.ts).
  */
@@ -33,16 +34,16 @@ import { decodeSender, encodeSender } from '../framing/content.ts';
 import { decodeGroupContext, encodeGroupContext } from '../messages/group-context.ts';
 import { decodeProposal, decodeReInit, encodeProposal, encodeReInit } from '../messages/proposals.ts';
 import { decodeRatchetTree, encodeRatchetTree } from '../messages/ratchet-tree.ts';
-import type { EpochSecrets } from '../schedule/key-schedule.ts';
 import { decodeSecretTree, encodeSecretTree } from '../schedule/secret-tree.ts';
 import type { LeafIndex, NodeIndex } from '../tree/math.ts';
 import { TreeState } from '../tree/ratchet-tree.ts';
-import { groupConfig, type GroupConfig, type GroupState } from './state.ts';
+import { groupConfig, type GroupConfig, type GroupSecrets, type GroupState } from './state.ts';
 
-const FORMAT = 1;
+const FORMAT = 2;
+/** Format 1 stored encryption_secret (the secret tree's root) as its second epoch secret. */
+const FORMAT_WITH_ROOT = 1;
 const SECRET_FIELDS = [
   'senderDataSecret',
-  'encryptionSecret',
   'exporterSecret',
   'externalSecret',
   'confirmationKey',
@@ -52,7 +53,7 @@ const SECRET_FIELDS = [
   'initSecret',
   'externalPub',
   'externalPriv',
-] as const satisfies readonly (keyof EpochSecrets)[];
+] as const satisfies readonly (keyof GroupSecrets)[];
 
 function encodeConfig(w: Writer, c: GroupConfig): void {
   w.u8(c.handshakeWireFormat === 'private' ? 1 : 0);
@@ -138,7 +139,7 @@ export function deserializeGroupState(bytes: Uint8Array, suite?: CipherSuite): G
     bytes,
     (r) => {
       const format = r.u16('format');
-      if (format !== FORMAT) throw new MlsError('UNSUPPORTED', `group state format ${format}`);
+      if (format !== FORMAT && format !== FORMAT_WITH_ROOT) throw new MlsError('UNSUPPORTED', `group state format ${format}`);
       const id = r.u16('cipher_suite');
       const cs = suite ?? getCipherSuite(id);
       if (cs.id !== id) throw new MlsError('UNSUPPORTED', `suite ${cs.id} given for a state of suite ${id}`);
@@ -152,7 +153,10 @@ export function deserializeGroupState(bytes: Uint8Array, suite?: CipherSuite): G
       );
       const signaturePrivateKey = copy('signature_private_key');
       const secrets = {} as Record<(typeof SECRET_FIELDS)[number], Uint8Array>;
-      for (const f of SECRET_FIELDS) secrets[f] = copy(f);
+      for (const f of SECRET_FIELDS) {
+        secrets[f] = copy(f);
+        if (f === 'senderDataSecret' && format === FORMAT_WITH_ROOT) r.opaque('encryption_secret').fill(0);
+      }
       const secretTree = decodeSecretTree(r);
       const interimTranscriptHash = copy('interim_transcript_hash');
       const confirmationTag = copy('confirmation_tag');

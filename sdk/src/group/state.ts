@@ -25,7 +25,7 @@ import type { GroupContext } from '../messages/group-context.ts';
 import type { LeafNode } from '../messages/leaf-node.ts';
 import type { Proposal, ReInit } from '../messages/proposals.ts';
 import type { EpochSecrets } from '../schedule/key-schedule.ts';
-import { DEFAULT_WINDOW, type SecretTree, type SecretTreeWindow } from '../schedule/secret-tree.ts';
+import { DEFAULT_WINDOW, createSecretTree, type SecretTree, type SecretTreeWindow } from '../schedule/secret-tree.ts';
 import type { LeafIndex, NodeIndex } from '../tree/math.ts';
 import type { TreeState } from '../tree/ratchet-tree.ts';
 
@@ -109,6 +109,23 @@ export interface ResumptionPsk {
   readonly psk: Uint8Array;
 }
 
+/** The epoch secrets a GroupState keeps (§8): all but encryption_secret, which the secret tree consumes. */
+export type GroupSecrets = Omit<EpochSecrets, 'encryptionSecret'>;
+
+/**
+ * Start an epoch's secret tree from its encryption_secret and keep the other secrets (§9, §9.2): the returned
+ * `secrets` no longer reference encryption_secret, the secret tree holds it as its root until its first split.
+ */
+export function consumeEncryptionSecret(
+  cs: CipherSuite,
+  epoch: EpochSecrets,
+  leafCount: number,
+  window: SecretTreeWindow,
+): { secrets: GroupSecrets; secretTree: SecretTree } {
+  const { encryptionSecret, ...secrets } = epoch;
+  return { secrets, secretTree: createSecretTree(cs, encryptionSecret, leafCount, window) };
+}
+
 /** One member's view of a group in one epoch. Read-only: operations return new values. */
 export interface GroupState {
   /** The group's cipher suite implementation (not serialized). */
@@ -122,8 +139,11 @@ export interface GroupState {
   readonly privateKeys: ReadonlyMap<NodeIndex, Uint8Array>;
   /** The signature private key of the own leaf. Secret. */
   readonly signaturePrivateKey: Uint8Array;
-  /** The epoch's secrets (§8). Secret. */
-  readonly secrets: EpochSecrets;
+  /**
+   * The epoch's secrets (§8) without encryption_secret, which lives only as the secret tree's root (§9.2): a
+   * second copy would let a stored state re-derive every message key of the epoch after they were used. Secret.
+   */
+  readonly secrets: GroupSecrets;
   /** The epoch's secret tree (§9). Secret. */
   readonly secretTree: SecretTree;
   readonly interimTranscriptHash: Uint8Array;

@@ -35,7 +35,6 @@ import {
 } from '../messages/welcome.ts';
 import { epochOnly, keyScheduleFromJoiner, welcomeKeyNonce, welcomeSecret } from '../schedule/key-schedule.ts';
 import { pskSecret } from '../schedule/psk.ts';
-import { createSecretTree } from '../schedule/secret-tree.ts';
 import { commonAncestor, leafToNode, type LeafIndex, type NodeIndex } from '../tree/math.ts';
 import { parentOf } from '../tree/ratchet-tree.ts';
 import { checkPrivateKeys, deriveNodeKeyPair, nextPathSecret } from '../tree/treekem.ts';
@@ -43,7 +42,7 @@ import { validateTree } from '../tree/validate.ts';
 import { groupInfoTree, verifyGroupInfo } from './group-info.ts';
 import { leafGroupSupportProblem, lookupPsks, pskStoreOf } from './proposals.ts';
 import { checkResumptionJoin } from './reinit.ts';
-import { bytesEqual, groupConfig, type ExternalPsk, type GroupConfig, type GroupState } from './state.ts';
+import { bytesEqual, consumeEncryptionSecret, groupConfig, type ExternalPsk, type GroupConfig, type GroupState } from './state.ts';
 import { toMlsMessage } from './wire.ts';
 
 const EMPTY = new Uint8Array(0);
@@ -261,8 +260,7 @@ export function joinFromWelcome(opts: JoinOptions): GroupState {
       myLeaf,
       privateKeys: keys,
       signaturePrivateKey: opts.signaturePrivateKey,
-      secrets: epochOnly(epoch),
-      secretTree: createSecretTree(cs, epoch.encryptionSecret, tree.nLeaves, config.secretTreeWindow),
+      ...consumeEncryptionSecret(cs, epochOnly(epoch), tree.nLeaves, config.secretTreeWindow),
       interimTranscriptHash: interimTranscriptHash(cs, gc.confirmedTranscriptHash, gi.confirmationTag),
       confirmationTag: gi.confirmationTag,
       proposals: [],
