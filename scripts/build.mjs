@@ -71,5 +71,15 @@ console.log(
     ` = ESM ${kb(sum(esmFiles))} (${esmFiles.join(' ')}) + worker ${kb(sum(workerFiles))} (${workerFiles.join(' ')})` +
     ` + core.wasm ${kb(gz('core.wasm'))}`,
 );
+// The default path (suites 1 and 3 on the WASM core) must carry no @noble and no TS HPKE: they load on demand.
+const leaked = [...upFront].flatMap((f) =>
+  Object.keys(byName.get(f)?.modules ?? {})
+    .filter((m) => /@noble|crypto\/(noble|hpke)\.ts/.test(m))
+    .map((m) => `${f}: ${m}`),
+);
+if (leaked.length) {
+  console.error(`@noble code on the default path (it must load through import()):\n  ${leaked.join('\n  ')}`);
+  process.exit(1);
+}
 const lazy = files.filter((f) => f.startsWith('mls.worker') && !upFront.has(f));
 if (lazy.length) console.log(`  + on demand in the worker (suite 2, crypto: 'noble'): ${lazy.map((f) => `${f} ${kb(gz(f))}`).join(', ')}`);
