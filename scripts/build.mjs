@@ -28,14 +28,22 @@ const lib = (entry, format, fileName, { output = {}, alias = [], emptyOutDir = f
     emptyOutDir,
     minify: true,
     target: 'es2022',
-    lib: { entry: here(entry), name: 'webmls', formats: [format], fileName: () => fileName },
+    lib: {
+      // One entry file, or (ESM) named entries: { name: file } emitted as name.js.
+      entry: typeof entry === 'string' ? here(entry) : Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, here(v)])),
+      name: 'webmls',
+      formats: [format],
+      fileName: (_format, entryName) => (typeof entry === 'string' ? fileName : `${entryName}.js`),
+    },
     rolldownOptions: { output: { chunkFileNames: `${fileName.replace(/\.js$/, '')}-[name]-[hash].js`, ...output } },
   },
 });
 
-const esm = await build(lib('sdk/src/index.ts', 'es', 'webmls.js', { emptyOutDir: true }));
+// 'webmls' (the MLS API), 'webmls/core' (the crypto core alone), 'webmls/storage' (providers for custom storage).
+const esmEntries = { webmls: 'sdk/src/index.ts', 'webmls-core': 'sdk/src/core.ts', 'webmls-storage': 'sdk/src/storage/index.ts' };
+const esm = await build(lib(esmEntries, 'es', 'webmls.js', { emptyOutDir: true }));
 await build(
-  lib('sdk/src/index.ts', 'iife', 'webmls.iife.js', {
+  lib('sdk/src/iife.ts', 'iife', 'webmls.iife.js', {
     output: { codeSplitting: false },
     // A classic script has no import.meta.
     alias: [{ find: /^.*\/script-base\.ts$/, replacement: here('sdk/src/crypto/script-base.iife.ts') }],

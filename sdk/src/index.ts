@@ -24,8 +24,6 @@
  * @packageDocumentation
  */
 export { MlsError, isMlsError, type MlsErrorCode } from './errors.ts';
-export * as core from './crypto/wasm.ts';
-export { initCore } from './crypto/wasm.ts';
 export { createClient } from './client/create-client.ts';
 export { createWorkerClient } from './client/worker-client.ts';
 export type {
@@ -63,8 +61,6 @@ export type {
   SenderRef,
   WorkerClientOptions,
 } from './client/types.ts';
-export type { StorageProvider, StoreName, StoredRecord, RecordInfo, RecordMeta, ListOptions, WriteOp } from './storage/provider.ts';
-export { WriteBatch } from './storage/provider.ts';
-export { MemoryStorage } from './storage/memory.ts';
-export { IndexedDbStorage } from './storage/indexeddb.ts';
-export { storageKey, type StorageKey, type KeyRange } from './storage/keys.ts';
+// Custom storage providers and the low-level crypto core have their own entry points ('webmls/storage',
+// 'webmls/core'), so a worker-based app does not download them; the IIFE build (sdk/src/iife.ts) has everything.
+export type { StorageProvider } from './storage/provider.ts';
