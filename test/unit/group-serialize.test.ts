@@ -73,11 +73,30 @@ describe('group state at rest', () => {
       const sent = encryptApplication(merged, utf8('hi bob'));
       expect(contains(serializeGroupState(sent.state), rootMerged)).to.be.false;
       const got = processMessage(joined, sent.message);
-      expect(got.kind).to.equal('application');
+      if (got.kind !== 'application') throw new Error(got.kind);
       expect(contains(serializeGroupState(got.state), rootMerged)).to.be.false;
       // And a restored state neither.
       const restored = deserializeGroupState(serializeGroupState(got.state), cs);
       expect(contains(serializeGroupState(restored), rootMerged)).to.be.false;
+    });
+
+    it(`${name}: a restored state does not depend on its input (wipe it after restore)`, () => {
+      const cs = getCs();
+      const { joined, merged } = scenario(cs);
+      for (const s of [joined, merged]) {
+        const bytes = serializeGroupState(s);
+        const expected = toHex(bytes);
+        const input = bytes.slice();
+        const restored = deserializeGroupState(input, cs);
+        input.fill(0);
+        expect(toHex(serializeGroupState(restored))).to.equal(expected);
+        // It still works: send a message that the other member can read.
+        const sent = encryptApplication(restored, utf8('after wipe'));
+        const other = s === joined ? merged : joined;
+        const got = processMessage(other, sent.message);
+        if (got.kind !== 'application') throw new Error(got.kind);
+        expect(new TextDecoder().decode(got.data)).to.equal('after wipe');
+      }
     });
   }
 });

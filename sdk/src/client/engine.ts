@@ -538,9 +538,9 @@ export class Engine implements EngineApi {
     const rec = await this.storage.get('groups', key);
     if (rec === undefined) throw new MlsError('STATE', `group ${hex} was deleted`);
     const meta = readGroupMeta(rec.meta);
-    // Not wiped after: deserializeGroupState copies the secrets out, but its public fields (group id, tree keys,
-    // credentials) are views into this buffer (see the report's engine request).
+    // deserializeGroupState keeps no reference to its input: the unsealed bytes are wiped at once.
     const state = deserializeGroupState(rec.value, this.cs);
+    rec.value.fill(0);
     const epoch = state.context.epoch;
     const keep = cur?.pending !== undefined && cur.pending.staged.fromEpoch === epoch;
     const g: Loaded = {

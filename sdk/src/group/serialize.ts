@@ -25,7 +25,7 @@
  * Deterministic: the same state always gives the same bytes (the rejection tests compare them). The output holds
  * every secret of the state: seal it at rest (storage/seal.ts).
  */
-import { decode, type Reader } from '../codec/reader.ts';
+import { decode, Reader } from '../codec/reader.ts';
 import { encode, type Writer } from '../codec/writer.ts';
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
 import { getCipherSuite } from '../crypto/suites.ts';
@@ -129,74 +129,95 @@ export function serializeGroupState(s: GroupState): Uint8Array {
 }
 
 /**
- * Restore a GroupState from `serializeGroupState` bytes. Secrets are copied out of the input; public fields
- * (context, tree) are views into it, so do not modify `bytes` afterwards.
+ * Restore a GroupState from `serializeGroupState` bytes. The state keeps no reference to `bytes`: wipe them
+ * afterwards. Public fields (context, tree, proposals) are views into one private copy of the input, whose secret
+ * regions are zeroed once decoded (secrets are copied out separately).
  * @param suite the cipher suite implementation (default `getCipherSuite(id)`); must have the stored suite's id.
  * @throws MlsError DECODE naming the field; UNSUPPORTED for an unknown format or suite.
  */
 export function deserializeGroupState(bytes: Uint8Array, suite?: CipherSuite): GroupState {
-  return decode(
-    bytes,
-    (r) => {
-      const format = r.u16('format');
-      if (format !== FORMAT && format !== FORMAT_WITH_ROOT) throw new MlsError('UNSUPPORTED', `group state format ${format}`);
-      const id = r.u16('cipher_suite');
-      const cs = suite ?? getCipherSuite(id);
-      if (cs.id !== id) throw new MlsError('UNSUPPORTED', `suite ${cs.id} given for a state of suite ${id}`);
-      const copy = (f: string): Uint8Array => r.opaque(f).slice();
-      const config = decodeConfig(r);
-      const context = decodeGroupContext(r);
-      const tree = decodeTree(r);
-      const myLeaf = r.u32('my_leaf') as LeafIndex;
-      const privateKeys = new Map<NodeIndex, Uint8Array>(
-        r.vector('private_keys', (r) => [r.u32('node') as NodeIndex, r.opaque('key').slice()] as const),
-      );
-      const signaturePrivateKey = copy('signature_private_key');
-      const secrets = {} as Record<(typeof SECRET_FIELDS)[number], Uint8Array>;
-      for (const f of SECRET_FIELDS) {
-        secrets[f] = copy(f);
-        if (f === 'senderDataSecret' && format === FORMAT_WITH_ROOT) r.opaque('encryption_secret').fill(0);
-      }
-      const secretTree = decodeSecretTree(r);
-      const interimTranscriptHash = copy('interim_transcript_hash');
-      const confirmationTag = copy('confirmation_tag');
-      const proposals = r.vector('proposals', (r) => {
-        const ref = r.opaque('ref').slice();
-        const sender = decodeSender(r);
-        const proposal = decodeProposal(r);
-        const updatePrivateKey = r.optional('update_key', (r) => r.opaque('update_key').slice());
-        return { ref, sender, proposal, updatePrivateKey };
-      });
-      const resumptionPsks = r.vector('resumption_psks', (r) => ({ epoch: r.u64('epoch'), psk: r.opaque('psk').slice() }));
-      const externalPsks = r.vector('external_psks', (r) => ({ pskId: r.opaque('psk_id').slice(), psk: r.opaque('psk').slice() }));
-      const pastEpochs = r.vector('past_epochs', (r) => ({
-        context: decodeGroupContext(r),
-        tree: decodeTree(r),
-        secretTree: decodeSecretTree(r),
-        senderDataSecret: r.opaque('sender_data_secret').slice(),
-      }));
-      const active = r.u8('active') === 1;
-      const reinit = r.optional('reinit', decodeReInit);
-      return {
-        cs,
-        config,
-        context,
-        tree,
-        myLeaf,
-        privateKeys,
-        signaturePrivateKey,
-        secrets,
-        secretTree,
-        interimTranscriptHash,
-        confirmationTag,
-        proposals,
-        resumptionPsks,
-        externalPsks,
-        pastEpochs,
-        active,
-        reinit,
-      } satisfies GroupState;
-    },
-    'GroupState',
-  );
+  if (!(bytes instanceof Uint8Array)) new Reader(bytes); // DECODE for a non-byte input
+  const buf = bytes.slice();
+  const secretRanges: [number, number][] = [];
+  /** Read a secret part; its bytes in `buf` are zeroed after decoding (what it returns is a copy). */
+  const secret = <T>(r: Reader, f: () => T): T => {
+    const start = r.offset;
+    const v = f();
+    secretRanges.push([start, r.offset]);
+    return v;
+  };
+  let ok = false;
+  try {
+    const state = decode(
+      buf,
+      (r) => {
+        const format = r.u16('format');
+        if (format !== FORMAT && format !== FORMAT_WITH_ROOT) throw new MlsError('UNSUPPORTED', `group state format ${format}`);
+        const id = r.u16('cipher_suite');
+        const cs = suite ?? getCipherSuite(id);
+        if (cs.id !== id) throw new MlsError('UNSUPPORTED', `suite ${cs.id} given for a state of suite ${id}`);
+        const copy = (f: string): Uint8Array => r.opaque(f).slice();
+        const config = decodeConfig(r);
+        const context = decodeGroupContext(r);
+        const tree = decodeTree(r);
+        const myLeaf = r.u32('my_leaf') as LeafIndex;
+        const privateKeys = secret(r, () => new Map<NodeIndex, Uint8Array>(
+          r.vector('private_keys', (r) => [r.u32('node') as NodeIndex, r.opaque('key').slice()] as const),
+        ));
+        const signaturePrivateKey = secret(r, () => copy('signature_private_key'));
+        const secrets = {} as Record<(typeof SECRET_FIELDS)[number], Uint8Array>;
+        secret(r, () => {
+          for (const f of SECRET_FIELDS) {
+            secrets[f] = copy(f);
+            if (f === 'senderDataSecret' && format === FORMAT_WITH_ROOT) r.opaque('encryption_secret');
+          }
+        });
+        const secretTree = secret(r, () => decodeSecretTree(r));
+        const interimTranscriptHash = copy('interim_transcript_hash');
+        const confirmationTag = copy('confirmation_tag');
+        const proposals = r.vector('proposals', (r) => {
+          const ref = r.opaque('ref').slice();
+          const sender = decodeSender(r);
+          const proposal = decodeProposal(r);
+          const updatePrivateKey = secret(r, () => r.optional('update_key', (r) => r.opaque('update_key').slice()));
+          return { ref, sender, proposal, updatePrivateKey };
+        });
+        const resumptionPsks = secret(r, () => r.vector('resumption_psks', (r) => ({ epoch: r.u64('epoch'), psk: r.opaque('psk').slice() })));
+        const externalPsks = secret(r, () => r.vector('external_psks', (r) => ({ pskId: r.opaque('psk_id').slice(), psk: r.opaque('psk').slice() })));
+        const pastEpochs = r.vector('past_epochs', (r) => ({
+          context: decodeGroupContext(r),
+          tree: decodeTree(r),
+          secretTree: secret(r, () => decodeSecretTree(r)),
+          senderDataSecret: secret(r, () => r.opaque('sender_data_secret').slice()),
+        }));
+        const active = r.u8('active') === 1;
+        const reinit = r.optional('reinit', decodeReInit);
+        return {
+          cs,
+          config,
+          context,
+          tree,
+          myLeaf,
+          privateKeys,
+          signaturePrivateKey,
+          secrets,
+          secretTree,
+          interimTranscriptHash,
+          confirmationTag,
+          proposals,
+          resumptionPsks,
+          externalPsks,
+          pastEpochs,
+          active,
+          reinit,
+        } satisfies GroupState;
+      },
+      'GroupState',
+    );
+    ok = true;
+    return state;
+  } finally {
+    if (ok) for (const [a, b] of secretRanges) buf.fill(0, a, b);
+    else buf.fill(0);
+  }
 }
