@@ -92,6 +92,22 @@ describe('client: three clients through createClient (memory storage)', () => {
     const mem = await gc.members();
     expect(mem.map((m) => text(m.identity!))).to.deep.equal(['alice', 'bob', 'carol']);
     expect(mem.map((m) => m.isMe)).to.deep.equal([false, false, true]);
+    // The public tree's shape (§7.8): 3 members in a 4-leaf tree; alice's commit path set parents 1 and 3.
+    const t = await gc.tree();
+    expect(t.epoch).to.equal(1n);
+    expect(t.leaves.map((l) => [l.leafIndex, l.nodeIndex, l.occupied, l.isMe])).to.deep.equal([
+      [0, 0, true, false],
+      [1, 2, true, false],
+      [2, 4, true, true],
+      [3, 6, false, false],
+    ]);
+    expect(t.leaves.map((l) => (l.identity ? text(l.identity) : undefined))).to.deep.equal(['alice', 'bob', 'carol', undefined]);
+    expect(t.parents.map((p) => [p.nodeIndex, p.blank])).to.deep.equal([
+      [1, false],
+      [3, false],
+      [5, true],
+    ]);
+    expect(JSON.stringify(Object.keys(t.leaves[0]!).concat(Object.keys(t.parents[0]!)))).to.not.include('key');
 
     // Application messages, each way.
     const m1 = await ga.send(utf8('hello from alice'));

@@ -51,7 +51,7 @@ import { IndexedDbStorage } from '../storage/indexeddb.ts';
 import { storageKey, toHex } from '../storage/keys.ts';
 import { EpochChannel, withGroupLock } from '../storage/locks.ts';
 import { STORES, WriteBatch, isStorageConflict, type StorageProvider } from '../storage/provider.ts';
-import type { LeafIndex } from '../tree/math.ts';
+import type { LeafIndex, NodeIndex } from '../tree/math.ts';
 import { joinFromWelcome } from '../group/welcome.ts';
 import { asMlsError } from './as-error.ts';
 import { checkAbort, report, step } from './progress.ts';
@@ -82,6 +82,9 @@ import type {
   ReceivedEvent,
   ReleasedEvent,
   SenderRef,
+  TreeInfo,
+  TreeLeafInfo,
+  TreeParentInfo,
 } from './types.ts';
 
 /** Defaults of the early-message buffer. */
@@ -472,6 +475,26 @@ export class Engine implements EngineApi {
         isMe: m.leafIndex === g.state.myLeaf,
       })),
     );
+  }
+
+  async tree(p: { readonly groupId: Uint8Array }): Promise<Tracked<TreeInfo>> {
+    return this.locked(p.groupId, async (g) => {
+      const t = g.state.tree;
+      const leaves: TreeLeafInfo[] = [];
+      const parents: TreeParentInfo[] = [];
+      for (let x = 0; x < t.nNodes; x++) {
+        if (x % 2 === 0) {
+          const l = (x / 2) as LeafIndex;
+          const leaf = t.leafNode(l);
+          const c = leaf?.credential;
+          leaves.push({ leafIndex: l, nodeIndex: x, occupied: leaf !== null, identity: c?.kind === 'basic' ? c.identity.slice() : undefined, isMe: l === g.state.myLeaf });
+        } else {
+          const pn = t.parentNode(x as NodeIndex);
+          parents.push({ nodeIndex: x, blank: pn === null, unmergedLeaves: pn ? [...pn.unmergedLeaves] : [] });
+        }
+      }
+      return { epoch: g.state.context.epoch, leaves, parents };
+    });
   }
 
   async exportSecret(p: { readonly groupId: Uint8Array; readonly label: string; readonly context: Uint8Array; readonly length: number }): Promise<Tracked<Uint8Array>> {

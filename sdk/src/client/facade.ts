@@ -25,6 +25,7 @@ import type {
   KeyPackageOut,
   LongOptions,
   MemberInfo,
+  TreeInfo,
   MlsClient,
   ReceivedEvent,
 } from './types.ts';
@@ -243,6 +244,9 @@ class GroupHandleImpl implements GroupHandle {
 
   async members(): Promise<MemberInfo[]> {
     return this.run('members', {});
+  }
+  async tree(): Promise<TreeInfo> {
+    return this.run('tree', {});
   }
   async exportSecret(label: string, context: Uint8Array, length: number): Promise<Uint8Array> {
     checkBytes(context, 'context');

@@ -18,6 +18,7 @@ import type {
   KeyPackageOut,
   MemberInfo,
   ReceivedEvent,
+  TreeInfo,
 } from './types.ts';
 import type { Credential } from '../messages/credential.ts';
 
@@ -84,6 +85,7 @@ export interface EngineApi {
   send(p: GroupRef & { readonly data: Uint8Array; readonly authenticatedData?: Uint8Array }): Promise<Tracked<Uint8Array>>;
   receive(p: GroupRef & { readonly message: Uint8Array }): Promise<Tracked<ReceivedEvent>>;
   members(p: GroupRef): Promise<Tracked<MemberInfo[]>>;
+  tree(p: GroupRef): Promise<Tracked<TreeInfo>>;
   exportSecret(p: GroupRef & { readonly label: string; readonly context: Uint8Array; readonly length: number }): Promise<Tracked<Uint8Array>>;
   epochAuthenticator(p: GroupRef): Promise<Tracked<Uint8Array>>;
   groupInfo(p: GroupRef & GroupInfoOptions): Promise<Tracked<Uint8Array>>;

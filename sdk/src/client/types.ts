@@ -89,6 +89,38 @@ export interface MemberInfo extends MemberRef {
   readonly isMe: boolean;
 }
 
+/** A leaf of the public ratchet tree (§7.8): `leafIndex` i is node 2i. */
+export interface TreeLeafInfo {
+  readonly leafIndex: number;
+  /** Node index in the array representation (§7.8: 2 × leafIndex). */
+  readonly nodeIndex: number;
+  /** False for a blank leaf (a free slot). */
+  readonly occupied: boolean;
+  /** The identity of a basic credential, for an occupied leaf. */
+  readonly identity?: Uint8Array | undefined;
+  /** True for this client's own leaf. */
+  readonly isMe: boolean;
+}
+
+/** A parent node of the public ratchet tree (§7.8): odd node indices. */
+export interface TreeParentInfo {
+  readonly nodeIndex: number;
+  /** True when the node is blank (no key; its resolution is its children's, §4.1.1). */
+  readonly blank: boolean;
+  /** Leaves added since this node was last set (§7.2 unmerged_leaves; empty for a blank node). */
+  readonly unmergedLeaves: readonly number[];
+}
+
+/**
+ * The shape of the group's public ratchet tree (no keys, no secrets): every leaf slot and parent node of the
+ * full tree of 2^d leaves, in index order. For visualisation and diagnostics.
+ */
+export interface TreeInfo {
+  readonly epoch: bigint;
+  readonly leaves: readonly TreeLeafInfo[];
+  readonly parents: readonly TreeParentInfo[];
+}
+
 /** Who sent a message: a member, an external sender (§12.1.8), or a joiner proposing or committing itself. */
 export type SenderRef =
   | ({ readonly type: 'member' } & MemberRef)
@@ -307,6 +339,11 @@ export interface GroupHandle {
 
   /** The members, in leaf order. */
   members(): Promise<MemberInfo[]>;
+  /**
+   * The public ratchet tree's shape: which leaves are occupied (and by whom), which parents are blank.
+   * @example const t = await group.tree(); console.log(t.leaves.filter((l) => l.occupied).length, 'members');
+   */
+  tree(): Promise<TreeInfo>;
   /** MLS-Exporter(label, context, length) of the current epoch (§8.5). */
   exportSecret(label: string, context: Uint8Array, length: number): Promise<Uint8Array>;
   /** The epoch authenticator (§8.7): compare it out of band to detect forks. */
