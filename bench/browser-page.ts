@@ -1,6 +1,7 @@
 // The page side of `npm run bench:browser` (bench/browser.ts): runs the plan of bench/scenarios.ts for one library
 // at one group size (?lib=…&n=…) in this tab and reports every event through the `benchEmit` binding.
-import { runPlan, type ChildEvent, type MlsBenchAdapter } from './scenarios.ts';
+import { runPlan, type ChildEvent, type MlsBenchAdapter, type PlanIo } from './scenarios.ts';
+import { runWorkerMessages } from './worker-messages.ts';
 
 declare global {
   interface Window {
@@ -25,14 +26,17 @@ try {
   const load = LOADERS[lib];
   if (!load) throw new Error(`unknown library ${lib}`);
   const { adapter } = await load();
-  await runPlan(adapter, n, {
+  const io: PlanIo = {
     emit(e) {
       if (e.kind === 'start') op = e.op;
       void emit(e);
     },
     // WASM memory is not in Chromium's JS heap figure, so the browser bench has no heap rows (Node has them).
     heapNow: () => undefined,
-  });
+  };
+  await runPlan(adapter, n, io);
+  // The worker rows (webmls only; independent of n: a two-member group).
+  if (lib === 'webmls') await runWorkerMessages(n, io);
   await emit({ kind: 'done', peakRssMB: 0, heapUsedMB: 0 });
 } catch (e) {
   await emit({ kind: 'error', op, message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });

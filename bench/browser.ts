@@ -13,7 +13,6 @@ import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
-// @ts-expect-error: plain .mjs helper without types
 import { findChrome, CHROME_ARGS } from '../scripts/find-chrome.mjs';
 import type { ChildEvent } from './scenarios.ts';
 import { args, machine, printTable, RESULTS_DIR, type LibResults, type SizeResult } from './run.ts';

@@ -22,6 +22,7 @@ const num = (x: number) => Number(x.toFixed(1));
 
 function yLabel(v: number, unit: string): string {
   if (unit === 'MB') return v >= 1 ? `${v} MB` : `${v * 1000} kB`;
+  if (unit === 'msg/s') return v >= 1000 ? `${v / 1000}k/s` : `${v}/s`;
   if (v >= 1000) return `${v / 1000} s`;
   if (v >= 1) return `${v} ms`;
   return `${Number((v * 1000).toPrecision(3))} µs`;
@@ -93,7 +94,7 @@ function chart(scenario: (typeof SCENARIOS)[number], libs: LibResults[]): string
   }
   o.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`);
   o.push(`<text x="${M.left + pw / 2}" y="${H - 22}" text-anchor="middle" fill="#333">group size N (members)</text>`);
-  o.push(`<text transform="translate(16 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle" fill="#333">${scenario.unit === 'MB' ? 'memory' : 'time per operation'}</text>`);
+  o.push(`<text transform="translate(16 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle" fill="#333">${scenario.unit === 'MB' ? 'memory' : scenario.unit === 'msg/s' ? 'messages per second (higher is better)' : 'time per operation'}</text>`);
   // Lines, points, and × for the sizes a library could not run.
   for (const s of series) {
     if (s.pts.length > 1) o.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${s.pts.map(([n, v]) => `${num(X(n))},${num(Y(v))}`).join(' ')}"/>`);

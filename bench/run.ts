@@ -195,6 +195,7 @@ export function loadResults(lib: string): LibResults | undefined {
 export function fmt(v: number | undefined, unit: string): string {
   if (v === undefined || !Number.isFinite(v)) return '–';
   if (unit === 'MB') return `${v < 10 ? v.toFixed(2) : v.toFixed(1)} MB`;
+  if (unit === 'msg/s') return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)}/s`;
   if (v >= 1000) return `${(v / 1000).toFixed(v >= 10_000 ? 1 : 2)} s`;
   return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ms`;
 }
@@ -218,7 +219,9 @@ export function printTable(libs: string[], runs: Map<string, Map<number, SizeRes
       const ratios = subject
         ? peers.map((p) => {
             const pv = val(p);
-            return pv !== undefined && sv !== undefined && sv > 0 && s.unit !== 'MB' ? `${(pv / sv).toFixed(2)}×` : '–';
+            if (pv === undefined || sv === undefined || !(sv > 0) || !(pv > 0) || s.unit === 'MB') return '–';
+            // A rate (msg/s) is better when higher: subject ÷ peer, so that > 1 still means the subject is faster.
+            return `${(s.unit === 'msg/s' ? sv / pv : pv / sv).toFixed(2)}×`;
           })
         : [];
       rows.push([s.label, n.toLocaleString('en-US'), ...cells, ...ratios]);
@@ -228,7 +231,7 @@ export function printTable(libs: string[], runs: Map<string, Map<number, SizeRes
   const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
   console.log(`\n${line(head)}\n${w.map((x) => '-'.repeat(x)).join('  ')}`);
   for (const r of rows) console.log(line(r));
-  if (subject) console.log(`\nratios: peer time ÷ ${subject} time (> 1: ${subject} is faster)`);
+  if (subject) console.log(`\nratios: peer time ÷ ${subject} time, or ${subject} rate ÷ peer rate for msg/s (> 1: ${subject} is faster)`);
   for (const l of libs) {
     for (const [n, r] of runs.get(l) ?? []) {
       if (r.status !== 'ok') console.log(`${l} N=${n}: ${r.status}${r.stoppedIn ? ` in "${r.stoppedIn}"` : ''}${r.detail ? `: ${r.detail}` : ''}`);

@@ -102,7 +102,10 @@ export const ADAPTERS: Record<string, string> = {
 /** Group sizes of issue 7. */
 export const DEFAULT_SIZES = [2, 100, 1000, 10_000, 50_000];
 
-/** Scenario rows, in table order. Values are milliseconds per operation unless `unit` says otherwise. */
+/**
+ * Scenario rows, in table order. Values are milliseconds per operation unless `unit` says otherwise ('MB': memory;
+ * 'msg/s': a rate, where higher is better).
+ */
 export const SCENARIOS = [
   { id: 'keypackage', label: 'KeyPackage generation', unit: 'ms' },
   { id: 'add-all', label: 'create + add N−1 in one commit', unit: 'ms' },
@@ -113,6 +116,12 @@ export const SCENARIOS = [
   { id: 'remove-process-fresh', label: 'remove one, process (fresh)', unit: 'ms' },
   { id: 'encrypt', label: '1 KiB message encrypt', unit: 'ms' },
   { id: 'decrypt', label: '1 KiB message decrypt', unit: 'ms' },
+  // The best 250 ms window's rate (see runPlan); the row's "median" field holds it.
+  { id: 'messages', label: '1 KiB messages encrypted+decrypted per second', unit: 'msg/s' },
+  // Browser only, webmls only (bench/worker-messages.ts): the same through the worker client.
+  { id: 'worker-encrypt', label: '1 KiB message encrypt (worker)', unit: 'ms' },
+  { id: 'worker-decrypt', label: '1 KiB message decrypt (worker)', unit: 'ms' },
+  { id: 'worker-messages', label: '1 KiB messages enc+dec per second (worker)', unit: 'msg/s' },
   { id: 'commit-populated', label: 'update commit, create (populated)', unit: 'ms' },
   { id: 'process-populated', label: 'update commit, process (populated)', unit: 'ms' },
   { id: 'remove-populated', label: 'remove one, create (populated)', unit: 'ms' },
@@ -148,6 +157,9 @@ export type ChildEvent =
 export const repsFor = (n: number) => (n <= 100 ? 5 : n <= 1000 ? 3 : 1);
 /** Application messages per encrypt/decrypt batch. */
 export const MESSAGES = 200;
+/** The throughput row: A encrypts and B decrypts one message at a time for this long, in windows of … */
+export const THROUGHPUT_MS = 3000;
+export const THROUGHPUT_WINDOW_MS = 250;
 
 /** Leaves that send the seeding commits for the populated shape: 2, 4, 8, … (< n−1; leaf n−1 is the processor). */
 export function seederLeaves(n: number): number[] {
@@ -162,6 +174,18 @@ export const median = (xs: readonly number[]) => {
   return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
+/** A row's summary of its samples (every sample kept when there are at most 50). */
+export const summary = (scenario: ScenarioId, n: number, xs: number[]): Sample => ({
+  scenario,
+  n,
+  count: xs.length,
+  median: median(xs),
+  mean: xs.reduce((x, y) => x + y, 0) / xs.length,
+  min: Math.min(...xs),
+  max: Math.max(...xs),
+  ...(xs.length <= 50 ? { samples: xs } : {}),
+});
+
 /** Hooks the plan reports through (the child process prints them for the runner). */
 export interface PlanIo {
   emit(e: ChildEvent): void;
@@ -175,20 +199,7 @@ export interface PlanIo {
  */
 export async function runPlan<M>(a: MlsBenchAdapter<M>, n: number, io: PlanIo): Promise<void> {
   if (n < 2) throw new Error('group size must be at least 2');
-  const sample = (scenario: ScenarioId, xs: number[]) =>
-    io.emit({
-      kind: 'sample',
-      sample: {
-        scenario,
-        n,
-        count: xs.length,
-        median: median(xs),
-        mean: xs.reduce((x, y) => x + y, 0) / xs.length,
-        min: Math.min(...xs),
-        max: Math.max(...xs),
-        ...(xs.length <= 50 ? { samples: xs } : {}),
-      },
-    });
+  const sample = (scenario: ScenarioId, xs: number[]) => io.emit({ kind: 'sample', sample: summary(scenario, n, xs) });
   /** Times one awaited call, announcing it first so the runner's watchdog knows which operation hangs. */
   const timed = async <T>(op: string, f: () => Promise<T>): Promise<[T, number]> => {
     io.emit({ kind: 'start', op });
@@ -285,6 +296,25 @@ export async function runPlan<M>(a: MlsBenchAdapter<M>, n: number, io: PlanIo): 
   for (const ct of cts) last = await a.decryptMessage(mB, ct);
   sample('decrypt', [(performance.now() - t0) / MESSAGES]);
   if (last.length !== pt.length || last.some((x, i) => x !== pt[i])) throw new Error('decrypted message differs');
+  // Throughput (after the batches above warmed the code up): one message at a time, encrypted by A and decrypted
+  // by B, as a conversation's sender and receiver would, in windows of THROUGHPUT_WINDOW_MS for THROUGHPUT_MS in
+  // all; the row is the best window's rate (messages per second), as on a shared machine the best window is the
+  // one least disturbed by other processes (the same rule as bench/crypto.ts's best round). Every window's rate is
+  // kept in the samples.
+  io.emit({ kind: 'start', op: `encrypt+decrypt for ${THROUGHPUT_MS} ms` });
+  const rates: number[] = [];
+  for (let start = performance.now(), w0 = start; performance.now() - start < THROUGHPUT_MS; w0 = performance.now()) {
+    let k = 0;
+    let w1 = w0;
+    while (w1 - w0 < THROUGHPUT_WINDOW_MS) {
+      last = await a.decryptMessage(mB, await a.encryptMessage(A, pt));
+      k++;
+      w1 = performance.now();
+    }
+    rates.push((k * 1000) / (w1 - w0));
+  }
+  io.emit({ kind: 'sample', sample: { ...summary('messages', n, rates), median: Math.max(...rates) } });
+  if (last.length !== pt.length) throw new Error('decrypted message differs');
 
   await removeRound('fresh', passiveDesc[0]);
 

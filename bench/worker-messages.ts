@@ -1,0 +1,66 @@
+// The worker rows of issue 7 (browser only, webmls only: the peers have no worker client): 1 KiB application
+// messages encrypted and decrypted through webmls's worker client (createWorkerClient: the engine, its secrets and
+// its storage in a Web Worker, reached over Comlink), as a page would use it.
+//
+// Two clients, each in its own worker with memory storage (no IndexedDB: the rows measure the engine behind the
+// worker boundary, not the disk); A creates a group and adds B, B joins from the Welcome. Then, like the in-thread
+// rows of bench/scenarios.ts: A sends a batch of MESSAGES (group.send) and B receives them in order
+// (group.receive), each call awaited one at a time (one postMessage round trip each); and the throughput row, one
+// message at a time (A sends, B receives) in windows of THROUGHPUT_WINDOW_MS for THROUGHPUT_MS, best window.
+import { createWorkerClient } from '../sdk/src/index.ts';
+import { MESSAGES, summary, THROUGHPUT_MS, THROUGHPUT_WINDOW_MS, type PlanIo } from './scenarios.ts';
+
+export async function runWorkerMessages(n: number, io: PlanIo): Promise<void> {
+  io.emit({ kind: 'start', op: 'worker clients: set-up' });
+  const a = await createWorkerClient({ identity: 'bench-a', storage: 'memory' });
+  const b = await createWorkerClient({ identity: 'bench-b', storage: 'memory' });
+  try {
+    const [kp] = await b.createKeyPackages(1);
+    const ga = await a.createGroup();
+    const { welcome } = await ga.add([kp!.message]);
+    await ga.confirm();
+    if (!welcome) throw new Error('worker bench: no Welcome');
+    const gb = await b.joinFromWelcome(welcome);
+
+    const pt = new Uint8Array(1024);
+    for (let i = 0; i < pt.length; i++) pt[i] = (i * 31 + 7) & 255;
+    const check = (data: Uint8Array) => {
+      if (data.length !== pt.length || data.some((x, i) => x !== pt[i])) throw new Error('worker bench: decrypted message differs');
+    };
+    const receive = async (wire: Uint8Array) => {
+      const r = await gb.receive(wire);
+      if (r.kind !== 'application') throw new Error(`worker bench: expected an application message, got ${r.kind}`);
+      return r.data;
+    };
+
+    io.emit({ kind: 'start', op: `worker: send ×${MESSAGES}` });
+    const cts: Uint8Array[] = [];
+    let t0 = performance.now();
+    for (let i = 0; i < MESSAGES; i++) cts.push(await ga.send(pt));
+    io.emit({ kind: 'sample', sample: summary('worker-encrypt', n, [(performance.now() - t0) / MESSAGES]) });
+    io.emit({ kind: 'start', op: `worker: receive ×${MESSAGES}` });
+    t0 = performance.now();
+    let last: Uint8Array = pt;
+    for (const ct of cts) last = await receive(ct);
+    io.emit({ kind: 'sample', sample: summary('worker-decrypt', n, [(performance.now() - t0) / MESSAGES]) });
+    check(last);
+
+    io.emit({ kind: 'start', op: `worker: send+receive for ${THROUGHPUT_MS} ms` });
+    const rates: number[] = [];
+    for (let start = performance.now(), w0 = start; performance.now() - start < THROUGHPUT_MS; w0 = performance.now()) {
+      let k = 0;
+      let w1 = w0;
+      while (w1 - w0 < THROUGHPUT_WINDOW_MS) {
+        last = await receive(await ga.send(pt));
+        k++;
+        w1 = performance.now();
+      }
+      rates.push((k * 1000) / (w1 - w0));
+    }
+    check(last);
+    io.emit({ kind: 'sample', sample: { ...summary('worker-messages', n, rates), median: Math.max(...rates) } });
+  } finally {
+    await a.close();
+    await b.close();
+  }
+}
