@@ -46,7 +46,7 @@ import { mlsMessageFrom, type MLSMessage } from '../messages/mls-message.ts';
 import { WireFormat } from '../messages/common.ts';
 import type { Proposal } from '../messages/proposals.ts';
 import { mlsExporter } from '../schedule/exporter.ts';
-import { nextSendKey, peekLeafRatchets, secretTreeBuffers, wipeReleased } from '../schedule/secret-tree.ts';
+import { peekLeafRatchets, secretTreeBuffers, wipeReleased } from '../schedule/secret-tree.ts';
 import { IndexedDbStorage } from '../storage/indexeddb.ts';
 import { storageKey, toHex } from '../storage/keys.ts';
 import { EpochChannel, withGroupLock } from '../storage/locks.ts';
@@ -380,13 +380,12 @@ export class Engine implements EngineApi {
         }
         checkAbort(ctl, 'commit');
         const created = createCommit(g.state, { proposals, ...(p.path !== undefined ? { path: p.path } : {}) });
-        if (mlsMessageFrom(created.commit).wireFormat === WireFormat.mls_private_message) {
-          // An encrypted commit used this epoch's next handshake key. Persist the ratchet past it now: if the
-          // commit is discarded, a later handshake must not reuse that key and nonce (§9.1, one use per key).
-          const used = nextSendKey(g.state.cs, g.state.secretTree, g.state.myLeaf, 'handshake');
-          used.key.fill(0);
-          used.nonce.fill(0);
-          await this.write(g, { ...g.state, secretTree: used.tree });
+        if (created.currentSecretTree !== g.state.secretTree) {
+          // An encrypted commit used this epoch's next handshake key. Persist the ratchet past it before the
+          // commit can leave: if it is discarded (or the tab crashes before confirm), a later handshake must not
+          // reuse that key and nonce (§9.1, one use per key). Not wiped: the staged next epoch keeps this tree
+          // as a past epoch when config.pastEpochs > 0.
+          await this.write(g, { ...g.state, secretTree: created.currentSecretTree });
         }
         report(ctl, total, total);
         g.pending = created;

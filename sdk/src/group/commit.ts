@@ -344,6 +344,13 @@ export interface CreatedCommit {
   readonly welcome?: Uint8Array | undefined;
   /** The new epoch's GroupInfo as an MLSMessage (publish it to allow external joins). */
   readonly groupInfo: Uint8Array;
+  /**
+   * The current epoch's secret tree after framing the commit. A PrivateMessage commit used this member's next
+   * handshake key (§6.3.2); to discard the commit, continue with `{ ...state, secretTree: currentSecretTree }`
+   * (and persist it before the commit is sent) so that key and nonce are never used again (§9.1). For a
+   * PublicMessage commit it is `state.secretTree` itself.
+   */
+  readonly currentSecretTree: SecretTree;
 }
 
 /**
@@ -476,5 +483,6 @@ export function createCommit(state: GroupState, opts: CommitOptions = {}): Creat
     commit: framed.bytes,
     welcome,
     groupInfo: groupInfoBytes,
+    currentSecretTree: framed.secretTree,
   };
 }
