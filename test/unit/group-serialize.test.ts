@@ -19,8 +19,8 @@ import {
 } from '../../sdk/src/group/index.ts';
 import type { Credential } from '../../sdk/src/messages/credential.ts';
 import { createKeyPackage } from '../../sdk/src/messages/key-package-create.ts';
-import { secretTreeEntries } from '../../sdk/src/schedule/secret-tree.ts';
-import { toHex, utf8 } from '../lib/bytes.ts';
+import { secretTreeBytes, secretTreeEntries, secretTreeFrom } from '../../sdk/src/schedule/secret-tree.ts';
+import { throwsCode, toHex, utf8 } from '../lib/bytes.ts';
 
 const core = await loadCore();
 const cred = (name: string): Credential => ({ kind: 'basic', identity: utf8(name) });
@@ -99,4 +99,24 @@ describe('group state at rest', () => {
       }
     });
   }
+});
+
+describe('group state at rest: the secret tree apart', () => {
+  it('serialize({ secretTree: false }) + secretTreeBytes round-trip; a message changes only the tree part', () => {
+    const cs = nobleSuite(1);
+    const { merged, joined } = scenario(cs);
+    const rest = serializeGroupState(merged, { secretTree: false });
+    const tree = secretTreeBytes(merged.secretTree);
+    expect(rest.length < serializeGroupState(merged).length).to.be.true;
+    throwsCode(() => deserializeGroupState(rest, cs), 'STATE');
+    const back = deserializeGroupState(rest, cs, { secretTree: secretTreeFrom(tree) });
+    expect(toHex(serializeGroupState(back))).to.equal(toHex(serializeGroupState(merged)));
+    // Sending and receiving move only the secret tree: the rest is byte-identical.
+    const sent = encryptApplication(back, utf8('one'));
+    expect(toHex(serializeGroupState(sent.state, { secretTree: false }))).to.equal(toHex(rest));
+    expect(toHex(secretTreeBytes(sent.state.secretTree))).to.not.equal(toHex(tree));
+    const got = processMessage(joined, sent.message);
+    if (got.kind !== 'application') throw new Error(got.kind);
+    expect(toHex(serializeGroupState(got.state, { secretTree: false }))).to.equal(toHex(serializeGroupState(joined, { secretTree: false })));
+  });
 });

@@ -4,7 +4,7 @@
  * This SDK's own format (not an RFC 9420 struct), in TLS presentation language over the same codec:
  * ```
  * struct {
- *   uint16 format = 2;  uint16 cipher_suite;
+ *   uint16 format = 3;  uint16 cipher_suite;
  *   Config config;                       // wire format policy, window, past epochs, padding, …
  *   GroupContext context;
  *   optional<Node> ratchet_tree<V>;      // the public tree (§12.4.3.3 form); tree hashes are recomputed lazily
@@ -12,7 +12,7 @@
  *   struct { uint32 node; opaque key<V>; } private_keys<V>;     // ascending node order
  *   opaque signature_private_key<V>;
  *   opaque epoch_secrets<V>[10];         // fixed order, see SECRET_FIELDS (no encryption_secret: §9.2)
- *   SecretTreeState secret_tree;         // schedule/secret-tree.ts canonical form
+ *   optional<SecretTreeState> secret_tree; // schedule/secret-tree.ts canonical form; absent when stored apart
  *   opaque interim_transcript_hash<V>;  opaque confirmation_tag<V>;
  *   struct { opaque ref<V>; Sender sender; Proposal proposal; optional<opaque> update_key; } proposals<V>;
  *   struct { uint64 epoch; opaque psk<V>; } resumption_psks<V>;
@@ -21,7 +21,10 @@
  *   uint8 active;  optional<ReInit> reinit;
  * } GroupStateBytes;
  * ```
- * Format 1 (read only) also held encryption_secret after sender_data_secret; it is read and wiped, never kept.
+ * Formats 1 and 2 (read only) held secret_tree without the optional<> prefix; format 1 also held encryption_secret
+ * after sender_data_secret (read and wiped, never kept).
+ * The secret tree is the only part a message changes: `{ secretTree: false }` leaves it out, so a store can keep
+ * it in its own record (`secretTreeBytes`) and rewrite only that record per message (O(1) in the group size).
  * Deterministic: the same state always gives the same bytes (the rejection tests compare them). The output holds
  * every secret of the state: seal it at rest (storage/seal.ts).
  */
@@ -34,12 +37,14 @@ import { decodeSender, encodeSender } from '../framing/content.ts';
 import { decodeGroupContext, encodeGroupContext } from '../messages/group-context.ts';
 import { decodeProposal, decodeReInit, encodeProposal, encodeReInit } from '../messages/proposals.ts';
 import { decodeRatchetTree, encodeRatchetTree } from '../messages/ratchet-tree.ts';
-import { decodeSecretTree, encodeSecretTree } from '../schedule/secret-tree.ts';
+import { decodeSecretTree, encodeSecretTree, type SecretTree } from '../schedule/secret-tree.ts';
 import type { LeafIndex, NodeIndex } from '../tree/math.ts';
 import { TreeState } from '../tree/ratchet-tree.ts';
 import { groupConfig, type GroupConfig, type GroupSecrets, type GroupState } from './state.ts';
 
-const FORMAT = 2;
+const FORMAT = 3;
+/** Format 2: secret_tree always present, not wrapped in optional<>. */
+const FORMAT_TREE_INLINE = 2;
 /** Format 1 stored encryption_secret (the secret tree's root) as its second epoch secret. */
 const FORMAT_WITH_ROOT = 1;
 const SECRET_FIELDS = [
@@ -94,9 +99,11 @@ function decodeTree(r: Reader): TreeState {
 
 /**
  * Serialize a GroupState (all of it, secrets included). Linear in the size of the state.
+ * @param opts.secretTree false: leave the current epoch's secret tree out (store `secretTreeBytes(s.secretTree)`
+ *   apart and pass it back to `deserializeGroupState`); past epochs' trees stay in.
  * @example await storage.put('group', id, serializeGroupState(state));
  */
-export function serializeGroupState(s: GroupState): Uint8Array {
+export function serializeGroupState(s: GroupState, opts: { readonly secretTree?: boolean } = {}): Uint8Array {
   return encode((w) => {
     w.u16(FORMAT).u16(s.cs.id);
     encodeConfig(w, s.config);
@@ -107,7 +114,7 @@ export function serializeGroupState(s: GroupState): Uint8Array {
     w.vector(keys, (w, [x, k]) => void w.u32(x).opaque(k));
     w.opaque(s.signaturePrivateKey);
     for (const f of SECRET_FIELDS) w.opaque(s.secrets[f]);
-    encodeSecretTree(w, s.secretTree);
+    w.optional(opts.secretTree === false ? undefined : s.secretTree, encodeSecretTree);
     w.opaque(s.interimTranscriptHash).opaque(s.confirmationTag);
     w.vector(s.proposals, (w, p) => {
       w.opaque(p.ref);
@@ -133,9 +140,15 @@ export function serializeGroupState(s: GroupState): Uint8Array {
  * afterwards. Public fields (context, tree, proposals) are views into one private copy of the input, whose secret
  * regions are zeroed once decoded (secrets are copied out separately).
  * @param suite the cipher suite implementation (default `getCipherSuite(id)`); must have the stored suite's id.
- * @throws MlsError DECODE naming the field; UNSUPPORTED for an unknown format or suite.
+ * @param opts.secretTree the current epoch's secret tree, for bytes written with `{ secretTree: false }`.
+ * @throws MlsError DECODE naming the field; UNSUPPORTED for an unknown format or suite; STATE when the bytes
+ *   hold no secret tree and none is given.
  */
-export function deserializeGroupState(bytes: Uint8Array, suite?: CipherSuite): GroupState {
+export function deserializeGroupState(
+  bytes: Uint8Array,
+  suite?: CipherSuite,
+  opts: { readonly secretTree?: SecretTree } = {},
+): GroupState {
   if (!(bytes instanceof Uint8Array)) new Reader(bytes); // DECODE for a non-byte input
   const buf = bytes.slice();
   const secretRanges: [number, number][] = [];
@@ -152,7 +165,7 @@ export function deserializeGroupState(bytes: Uint8Array, suite?: CipherSuite): G
       buf,
       (r) => {
         const format = r.u16('format');
-        if (format !== FORMAT && format !== FORMAT_WITH_ROOT) throw new MlsError('UNSUPPORTED', `group state format ${format}`);
+        if (format !== FORMAT && format !== FORMAT_TREE_INLINE && format !== FORMAT_WITH_ROOT) throw new MlsError('UNSUPPORTED', `group state format ${format}`);
         const id = r.u16('cipher_suite');
         const cs = suite ?? getCipherSuite(id);
         if (cs.id !== id) throw new MlsError('UNSUPPORTED', `suite ${cs.id} given for a state of suite ${id}`);
@@ -172,7 +185,10 @@ export function deserializeGroupState(bytes: Uint8Array, suite?: CipherSuite): G
             if (f === 'senderDataSecret' && format === FORMAT_WITH_ROOT) r.opaque('encryption_secret');
           }
         });
-        const secretTree = secret(r, () => decodeSecretTree(r));
+        const stored = secret(r, () => (format === FORMAT ? r.optional('secret_tree', decodeSecretTree) : decodeSecretTree(r)));
+        const secretTree = stored ?? opts.secretTree;
+        if (secretTree === undefined)
+          throw new MlsError('STATE', 'this group state was stored without its secret tree: pass opts.secretTree');
         const interimTranscriptHash = copy('interim_transcript_hash');
         const confirmationTag = copy('confirmation_tag');
         const proposals = r.vector('proposals', (r) => {
