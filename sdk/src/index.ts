@@ -59,6 +59,9 @@ export type {
   ReceivedEvent,
   ReleasedEvent,
   SenderRef,
+  TreeInfo,
+  TreeLeafInfo,
+  TreeParentInfo,
   WorkerClientOptions,
 } from './client/types.ts';
 // Custom storage providers and the low-level crypto core have their own entry points ('webmls/storage',
