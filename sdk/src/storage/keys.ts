@@ -10,6 +10,7 @@
  *     numerically.
  * Public inputs only: keys are not secret (they are stored in the clear, also in IndexedDB).
  */
+import { concatBytes } from '../crypto/bytes.ts';
 import { MlsError } from '../errors.ts';
 
 /** A record key: a byte string, or a string that stands for its UTF-8 bytes. */
@@ -45,7 +46,6 @@ export function keyBytes(key: StorageKey, what = 'key'): Uint8Array<ArrayBuffer>
  */
 export function storageKey(...parts: KeyPart[]): Uint8Array<ArrayBuffer> {
   const chunks: Uint8Array[] = [];
-  let n = 0;
   for (const p of parts) {
     let c: Uint8Array;
     if (typeof p === 'number' || typeof p === 'bigint') {
@@ -63,15 +63,8 @@ export function storageKey(...parts: KeyPart[]): Uint8Array<ArrayBuffer> {
       c.set(b, 2);
     }
     chunks.push(c);
-    n += c.length;
   }
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
 
 /** Lower-case hex; its string order equals the bytes' order (fixed two characters per byte). */

@@ -9,6 +9,7 @@
  * where lp(x) = u32 length ‖ x. A sealed value copied to another key or store, or whose clear-text meta was
  * edited, fails to open. Keys and meta are public; values are secret.
  */
+import { concatBytes } from '../crypto/bytes.ts';
 import { MlsError } from '../errors.ts';
 import type { RecordMeta } from './provider.ts';
 
@@ -71,16 +72,7 @@ export async function openValue(
 
 /** The AAD of one record (see the file header). */
 export function aad(store: string, recordKey: Uint8Array, meta: RecordMeta): Uint8Array<ArrayBuffer> {
-  const parts = [DOMAIN, lp(enc.encode(store)), lp(recordKey), lp(canonicalMeta(meta))];
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(DOMAIN, lp(enc.encode(store)), lp(recordKey), lp(canonicalMeta(meta)));
 }
 
 /**
@@ -102,15 +94,7 @@ export function canonicalMeta(meta: RecordMeta): Uint8Array<ArrayBuffer> {
     else if (typeof v === 'bigint') chunks.push(enc.encode('i'), lp(enc.encode(v.toString())));
     else chunks.push(enc.encode('z'));
   }
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
 
 /** The bytes as a view on a plain ArrayBuffer (WebCrypto refuses SharedArrayBuffer views). */
