@@ -35,7 +35,7 @@ try {
     heapNow: () => undefined,
   };
   await runPlan(adapter, n, io);
-  // The worker rows (webmls only; independent of n: a two-member group).
+  // The worker rows (webmls only), in a group of n members of their own.
   if (lib === 'webmls') await runWorkerMessages(n, io);
   await emit({ kind: 'done', peakRssMB: 0, heapUsedMB: 0 });
 } catch (e) {

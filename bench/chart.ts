@@ -96,12 +96,12 @@ function chart(scenario: (typeof SCENARIOS)[number], libs: LibResults[]): string
   o.push(`<text x="${M.left + pw / 2}" y="${H - 22}" text-anchor="middle" fill="#333">group size N (members)</text>`);
   o.push(`<text transform="translate(16 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle" fill="#333">${scenario.unit === 'MB' ? 'memory' : scenario.unit === 'msg/s' ? 'messages per second (higher is better)' : 'time per operation'}</text>`);
   // Lines, points, and × for the sizes a library could not run.
-  for (const s of series) {
+  for (const [si, s] of series.entries()) {
     if (s.pts.length > 1) o.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${s.pts.map(([n, v]) => `${num(X(n))},${num(Y(v))}`).join(' ')}"/>`);
     for (const [n, v] of s.pts) o.push(`<circle cx="${num(X(n))}" cy="${num(Y(v))}" r="3.5" fill="${s.color}"><title>${esc(`${s.lib.library} N=${n}: ${v.toPrecision(3)} ${scenario.unit}`)}</title></circle>`);
     for (const n of s.stops) {
       const x = num(X(n));
-      const y = M.top + 8;
+      const y = M.top + 8 + 12 * si; // one row per library, so that stops at the same N stay visible
       o.push(`<path d="M${x - 5},${y - 5}L${x + 5},${y + 5}M${x - 5},${y + 5}L${x + 5},${y - 5}" stroke="${s.color}" stroke-width="2.5"/>`);
     }
   }

@@ -3,11 +3,16 @@
 // its storage in a Web Worker, reached over Comlink), as a page would use it.
 //
 // Two clients, each in its own worker with memory storage (no IndexedDB: the rows measure the engine behind the
-// worker boundary, not the disk); A creates a group and adds B, B joins from the Welcome. Then, like the in-thread
+// worker boundary, not the disk); A creates a group and adds B and n−2 more members (KeyPackages made in the page
+// with the engine, one signature key each), so the group has n members like the in-thread rows; B joins from the
+// Welcome. Then, like the in-thread
 // rows of bench/scenarios.ts: A sends a batch of MESSAGES (group.send) and B receives them in order
 // (group.receive), each call awaited one at a time (one postMessage round trip each); and the throughput row, one
 // message at a time (A sends, B receives) in windows of THROUGHPUT_WINDOW_MS for THROUGHPUT_MS, best window.
 import { createWorkerClient } from '../sdk/src/index.ts';
+import { loadCore } from '../sdk/src/crypto/wasm.ts';
+import { wasmSuite } from '../sdk/src/crypto/suites.ts';
+import { createKeyPackage } from '../sdk/src/messages/key-package-create.ts';
 import { MESSAGES, summary, THROUGHPUT_MS, THROUGHPUT_WINDOW_MS, type PlanIo } from './scenarios.ts';
 
 export async function runWorkerMessages(n: number, io: PlanIo): Promise<void> {
@@ -16,8 +21,16 @@ export async function runWorkerMessages(n: number, io: PlanIo): Promise<void> {
   const b = await createWorkerClient({ identity: 'bench-b', storage: 'memory' });
   try {
     const [kp] = await b.createKeyPackages(1);
+    const cs = wasmSuite(await loadCore(), 1);
+    const others: Uint8Array[] = [];
+    for (let i = 2; i < n; i++) {
+      if (i % 1000 === 0) io.emit({ kind: 'start', op: `worker clients: KeyPackages ${i}..${Math.min(n, i + 1000) - 1}` });
+      const identity = new TextEncoder().encode(`member-${i}`);
+      others.push(createKeyPackage({ suite: cs, credential: { kind: 'basic', identity }, signaturePrivateKey: cs.signatureKeyGen().privateKey }).message);
+    }
+    io.emit({ kind: 'start', op: `worker clients: add ${n - 1}, join` });
     const ga = await a.createGroup();
-    const { welcome } = await ga.add([kp!.message]);
+    const { welcome } = await ga.add([kp!.message, ...others]);
     await ga.confirm();
     if (!welcome) throw new Error('worker bench: no Welcome');
     const gb = await b.joinFromWelcome(welcome);
