@@ -41,3 +41,11 @@ export function i2osp(n: number, len: number): Uint8Array {
   }
   return out;
 }
+
+/**
+ * Public bytes as a Map key: one char per byte (latin-1), half the size of hex. Never for secrets (strings
+ * cannot be wiped).
+ */
+export function bytesKey(b: Uint8Array): string {
+  return String.fromCharCode.apply(null, b as unknown as number[]);
+}

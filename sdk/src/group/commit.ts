@@ -12,6 +12,7 @@
  * Secrets: path secrets and the commit secret are the key schedule's inputs; the new epoch's secrets are in the
  * staged state. The confirmation tag is compared in constant time (framing/transcript.ts).
  */
+import { bytesKey } from '../crypto/bytes.ts';
 import { MlsError } from '../errors.ts';
 import {
   ContentType,
@@ -24,6 +25,7 @@ import { confirmationTag, confirmedTranscriptHash, interimTranscriptHash, verify
 import type { Commit, UpdatePath } from '../messages/commit.ts';
 import { WireFormat } from '../messages/common.ts';
 import { groupContextBytes, type GroupContext } from '../messages/group-context.ts';
+import type { GroupInfo } from '../messages/group-info.ts';
 import { LeafNodeSource } from '../messages/leaf-node.ts';
 import { mlsMessageBytes } from '../messages/mls-message.ts';
 import {
@@ -34,12 +36,11 @@ import {
   type ReInit,
   type ResumptionPSKUsage,
 } from '../messages/proposals.ts';
-import { validateLeafNode, type Instant } from '../messages/validate.ts';
+import { checkMemberLeaf, validateLeafNode, type Instant } from '../messages/validate.ts';
 import { epochOnly, externalInitReceive, keySchedule, type KeyScheduleEpoch } from '../schedule/key-schedule.ts';
 import { pskSecret } from '../schedule/psk.ts';
 import type { SecretTree } from '../schedule/secret-tree.ts';
 import { leafToNode, type LeafIndex, type NodeIndex } from '../tree/math.ts';
-import { NodeType } from '../messages/ratchet-tree.ts';
 import type { TreeState } from '../tree/ratchet-tree.ts';
 import { treeHash } from '../tree/tree-hash.ts';
 import { createUpdatePath, processUpdatePath, type LeafNodeFields } from '../tree/treekem.ts';
@@ -166,15 +167,17 @@ function keysAfterProposals(state: GroupState, applied: AppliedProposals): Map<N
   return keys;
 }
 
-/** §12.4.2 "Verify that none of the public keys in the UpdatePath appear in any node of the new ratchet tree." */
+/**
+ * §12.4.2 "Verify that none of the public keys in the UpdatePath appear in any node of the new ratchet tree."
+ * O(log N): the ~log N new keys are looked up in the tree's key index.
+ */
 function checkFreshPathKeys(tree: TreeState, path: UpdatePath): void {
-  const fresh = new Set<string>([hexOf(path.leafNode.encryptionKey), ...path.nodes.map((n) => hexOf(n.encryptionKey))]);
-  if (fresh.size !== path.nodes.length + 1) throw new MlsError('INVALID_COMMIT', '[§12.4.2 fresh path keys] the UpdatePath repeats a public key');
-  for (let x = 0; x < tree.nNodes; x++) {
-    const n = tree.node(x as NodeIndex);
-    if (n === null) continue;
-    const k = n.nodeType === NodeType.leaf ? n.leaf.encryptionKey : n.parent.encryptionKey;
-    if (fresh.has(hexOf(k))) throw new MlsError('INVALID_COMMIT', `[§12.4.2 fresh path keys] an UpdatePath key is already used by node ${x}`);
+  const keys = [path.leafNode.encryptionKey, ...path.nodes.map((n) => n.encryptionKey)];
+  if (new Set(keys.map(bytesKey)).size !== keys.length)
+    throw new MlsError('INVALID_COMMIT', '[§12.4.2 fresh path keys] the UpdatePath repeats a public key');
+  for (const k of keys) {
+    const x = tree.nodeWithEncryptionKey(k);
+    if (x !== undefined) throw new MlsError('INVALID_COMMIT', `[§12.4.2 fresh path keys] an UpdatePath key is already used by node ${x}`);
   }
 }
 
@@ -255,7 +258,7 @@ export function stageCommit(state: GroupState, ac: AuthenticatedContent, oldSecr
       groupExtensions: applied.extensions,
       code: 'INVALID_COMMIT',
     });
-    applied.members.check(path.leafNode, external ? { code: 'INVALID_COMMIT' } : { replacing: leafIndex, code: 'INVALID_COMMIT' });
+    checkMemberLeaf(applied.members, path.leafNode, external ? { code: 'INVALID_COMMIT' } : { replacing: leafIndex, code: 'INVALID_COMMIT' });
     if (!external) {
       const old = tree.leafNode(leafIndex)!;
       if (bytesEqual(old.encryptionKey, path.leafNode.encryptionKey))
@@ -342,7 +345,11 @@ export interface CreatedCommit {
   readonly commit: Uint8Array;
   /** The Welcome as an MLSMessage, for the added members (absent when nobody was added). */
   readonly welcome?: Uint8Array | undefined;
-  /** The new epoch's GroupInfo as an MLSMessage (publish it to allow external joins). */
+  /**
+   * The new epoch's GroupInfo as an MLSMessage (publish it to allow external joins). Built and signed on first
+   * read (with the ratchet tree unless `ratchetTree: false`, that is O(N) bytes): a commit nobody reads it from
+   * costs O(log N). A commit with a Welcome shares the GroupInfo the Welcome carries.
+   */
   readonly groupInfo: Uint8Array;
   /**
    * The current epoch's secret tree after framing the commit. A PrivateMessage commit used this member's next
@@ -445,17 +452,17 @@ export function createCommit(state: GroupState, opts: CommitOptions = {}): Creat
     signaturePrivateKey,
     reinit: applied.reinit,
   });
-  const groupInfo = buildGroupInfo(
-    cs,
-    { context, tree, confirmationTag: tag, signer: me, signaturePrivateKey, externalPub: epoch.externalPub },
-    opts,
-  );
-  const groupInfoBytes = mlsMessageBytes({ wireFormat: WireFormat.mls_group_info, groupInfo });
+  // The tree is next.tree: staged states are never mutated, so building the GroupInfo later gives the same bytes.
+  const externalPub = epoch.externalPub;
+  let groupInfo: GroupInfo | undefined;
+  const groupInfoOf = () =>
+    (groupInfo ??= buildGroupInfo(cs, { context, tree, confirmationTag: tag, signer: me, signaturePrivateKey, externalPub }, opts));
+  let groupInfoBytes: Uint8Array | undefined;
   const welcome =
     added.length === 0
       ? undefined
       : buildWelcome(cs, {
-          groupInfo,
+          groupInfo: groupInfoOf(),
           joinerSecret: epoch.joinerSecret,
           welcomeSecret: epoch.welcomeSecret,
           psks: applied.psks,
@@ -482,7 +489,9 @@ export function createCommit(state: GroupState, opts: CommitOptions = {}): Creat
     },
     commit: framed.bytes,
     welcome,
-    groupInfo: groupInfoBytes,
+    get groupInfo() {
+      return (groupInfoBytes ??= mlsMessageBytes({ wireFormat: WireFormat.mls_group_info, groupInfo: groupInfoOf() }));
+    },
     currentSecretTree: framed.secretTree,
   };
 }

@@ -7,9 +7,9 @@
  * message starts with `[<check>]`. The same function validates for the committer (createCommit) and for every
  * receiver (processCommit), so both sides agree on what is valid.
  *
- * Cost for N members and k proposals: one O(N) pass to index the members' leaves (MemberLeaves), then O(k) checks;
- * a GroupContextExtensions proposal adds one O(N) pass over the leaves (every member must support the new
- * extensions). Public data only (PSK values are looked up, never compared).
+ * Cost for N members and k proposals: O(k) checks against the tree's key index (`TreeState.members()`, kept
+ * current across epochs); a GroupContextExtensions proposal adds one O(N) pass over the leaves (every member must
+ * support the new extensions). Public data only (PSK values are looked up, never compared).
  */
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
 import { MlsError } from '../errors.ts';
@@ -38,10 +38,11 @@ import {
 import {
   DEFAULT_PROPOSAL_TYPES,
   LeafNodeCheck,
-  MemberLeaves,
+  checkMemberLeaf,
   validateKeyPackage,
   validateLeafNode,
   type Instant,
+  type MemberIndex,
 } from '../messages/validate.ts';
 import { encode } from '../codec/writer.ts';
 import type { PskInput } from '../schedule/psk.ts';
@@ -120,7 +121,7 @@ export interface AppliedProposals {
   /** §12.4: a path is required (empty list, or a path-required type). */
   readonly pathRequired: boolean;
   /** The members after the list (for the committer's path leaf checks, §7.3). */
-  readonly members: MemberLeaves;
+  readonly members: MemberIndex;
   /** The own leaf's new private key when this member's own Update was committed. */
   readonly ownUpdatePrivateKey?: Uint8Array | undefined;
 }
@@ -257,7 +258,7 @@ export function applyProposalList(state: GroupState, entries: readonly ProposalE
   // --- application (§12.3): GroupContextExtensions, Updates, Removes, Adds ---
   const tree = state.tree.clone();
   const extensions = gce ?? context.extensions;
-  const members = MemberLeaves.from(tree.leaves());
+  const members = tree.members(); // follows the tree's changes below
   const updated: LeafIndex[] = [];
   const removed: LeafIndex[] = [];
   const added: { leaf: LeafIndex; keyPackage: KeyPackage }[] = [];
@@ -277,10 +278,8 @@ export function applyProposalList(state: GroupState, entries: readonly ProposalE
         groupExtensions: extensions,
         code: 'INVALID_PROPOSAL',
       });
-      members.check(leaf, { replacing: l, code: 'INVALID_PROPOSAL' });
+      checkMemberLeaf(members, leaf, { replacing: l, code: 'INVALID_PROPOSAL' });
     });
-    members.remove(l);
-    members.add(l, leaf);
     tree.updateLeaf(l, leaf);
     updated.push(l);
     if (l === state.myLeaf) {
@@ -294,7 +293,6 @@ export function applyProposalList(state: GroupState, entries: readonly ProposalE
     const l = e.proposal.removed;
     if (l >= tree.nLeaves || tree.leafNode(l) === null) proposalFail(ProposalCheck.removeNonBlank, `Remove of leaf ${l}, which is blank or outside the tree`);
     tree.removeLeaf(l);
-    members.remove(l);
     removed.push(l);
   }
   const addSigKeys = new Set<string>();
@@ -313,14 +311,13 @@ export function applyProposalList(state: GroupState, entries: readonly ProposalE
     if (addSigKeys.has(sk)) proposalFail(ProposalCheck.duplicateAdd, 'two Adds carry the same signature key');
     addSigKeys.add(sk);
     try {
-      members.check(kp.leafNode, { code: 'INVALID_PROPOSAL' });
+      checkMemberLeaf(members, kp.leafNode, { code: 'INVALID_PROPOSAL' });
     } catch (err) {
       if (err instanceof MlsError && err.message.includes(LeafNodeCheck.signatureKeyUnique))
         proposalFail(ProposalCheck.addExistingMember, `Add of a client already in the group: ${err.message}`, err);
       proposalFail(ProposalCheck.addKeyPackage, `Add: ${err instanceof Error ? err.message : String(err)}`, err);
     }
     const leaf = tree.addLeaf(kp.leafNode);
-    members.add(leaf, kp.leafNode);
     added.push({ leaf, keyPackage: kp });
   }
 

@@ -5,8 +5,8 @@
  * checks that need no ratchet tree and return the same object typed `ValidatedKeyPackage` / `ValidatedLeafNode`
  * (a compile-time brand, no copy), so code that needs a validated value cannot be handed a raw one. The checks
  * that need the group's members (§7.3: signature and encryption key unique, credential types supported both
- * ways, an Update's new encryption key) live in `MemberLeaves`, built once from the tree's leaves and updated as a
- * commit's proposals are applied, so a commit adding 10,000 members costs O(N), not O(N²).
+ * ways, an Update's new encryption key) are `checkMemberLeaf` over a `MemberIndex`: the ratchet tree's key index
+ * (kept current as nodes change, so a commit's checks cost O(1) per leaf) or a tree-less `MemberLeaves`.
  *
  * Every check has a name that cites its section (`KeyPackageCheck`, `LeafNodeCheck`); a failure is an `MlsError`
  * (INVALID_KEY_PACKAGE for a KeyPackage and its leaf, INVALID_MESSAGE by default for a LeafNode, overridable)
@@ -22,6 +22,7 @@
  * Public inputs only (no secrets are handled; signature verification is over public data).
  */
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
+import { bytesKey as key } from '../crypto/bytes.ts';
 import { verifyWithLabel } from '../crypto/labels.ts';
 import { MlsError, type MlsErrorCode } from '../errors.ts';
 import type { LeafIndex } from '../tree/math.ts';
@@ -106,7 +107,7 @@ export interface GroupCapabilityOptions {
   readonly requiredCapabilities?: RequiredCapabilities;
   /** The GroupContext extensions: each non-default type must be in the leaf's capabilities (§13.4). */
   readonly groupExtensions?: readonly Extension[];
-  /** Credential types in use by the members, which the leaf must support (§7.3). Full check: `MemberLeaves`. */
+  /** Credential types in use by the members, which the leaf must support (§7.3). Full check: `checkMemberLeaf`. */
   readonly groupCredentialTypes?: Iterable<number>;
   /** The application's maximum for `not_after - not_before` in seconds (§7.2: applications MUST define one). */
   readonly maxLifetimeSeconds?: bigint;
@@ -193,7 +194,7 @@ export interface LeafNodeValidationOptions extends GroupCapabilityOptions {
  * given, key_package leaves only), required_capabilities and group extensions supported, leaf extensions and the
  * credential type listed in capabilities, the members' credential types supported (when given), and the
  * signature over LeafNodeTBS (with group id and leaf index for update/commit leaves). The member-wide checks are
- * `MemberLeaves.check`.
+ * `checkMemberLeaf`.
  * @returns the same object, typed `ValidatedLeafNode`.
  * @throws MlsError `opts.code` (default INVALID_MESSAGE), message `[<LeafNodeCheck>] <what>`; INVALID_MESSAGE
  *   when an update/commit leaf is validated without `groupId` and `leafIndex`.
@@ -299,13 +300,6 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Bytes as a Map key (one char per byte; public keys only). */
-function key(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
-  return s;
-}
-
 export interface MemberCheckOptions {
   /**
    * The leaf the new one replaces (an Update proposal's sender, a committer's own leaf, an external commit's
@@ -317,22 +311,76 @@ export interface MemberCheckOptions {
 }
 
 /**
- * The §7.3 checks that need every member's leaf: `signature_key` and `encryption_key` unique among the members'
- * leaves, the new leaf's credential type supported by every member, every credential type in use supported by
- * the new leaf, and an Update's new `encryption_key` different from the replaced leaf's.
- *
- * Built once from the tree's leaves in O(N) (`MemberLeaves.from(tree.leaves())`), then each check is O(k) in the
- * leaf's own list sizes; `add` / `remove` keep it current while a commit's proposals are applied, so a batch of
- * Adds is checked against the members *and* the earlier Adds of the same commit. Parent-node encryption keys are
- * not covered: tree/validate.ts checks uniqueness over all nodes of a joined tree.
+ * What the §7.3 member checks read: the members' leaves and an index of their keys and credential types.
+ * `MemberLeaves` is the tree-less implementation; a ratchet tree (tree/ratchet-tree.ts `TreeState.members()`)
+ * is the other, kept current as nodes change, so a commit checks its leaves in O(1) each, not O(N).
  */
-export class MemberLeaves {
+export interface MemberIndex {
+  /** Number of members. */
+  readonly size: number;
+  /** The leaf of member l, or null when there is none. */
+  leafNode(l: LeafIndex): LeafNode | null;
+  /** The member whose leaf has this encryption_key, if any. */
+  leafWithEncryptionKey(key: Uint8Array): number | undefined;
+  /** The member whose leaf has this signature_key, if any. */
+  leafWithSignatureKey(key: Uint8Array): number | undefined;
+  /** Number of members whose capabilities list credential type t. */
+  supporters(t: number): number;
+  /** Credential types in use by the members → number of members using each. */
+  credentialTypesInUse(): ReadonlyMap<number, number>;
+}
+
+/**
+ * Check a new or replacing leaf against the members (§7.3): `signature_key` and `encryption_key` unique among the
+ * members' leaves, the new leaf's credential type supported by every member, every credential type in use
+ * supported by the new leaf, and an Update's new `encryption_key` different from the replaced leaf's. O(k) in the
+ * leaf's own list sizes. Parent-node encryption keys are not covered (§12.4.2 and tree/validate.ts check those).
+ * @throws MlsError `opts.code` (default INVALID_MESSAGE), message `[<LeafNodeCheck>] <what>`.
+ * @example checkMemberLeaf(tree.members(), kp.leafNode, { code: 'INVALID_PROPOSAL' });
+ */
+export function checkMemberLeaf(m: MemberIndex, leaf: LeafNode, opts: MemberCheckOptions = {}): void {
+  const code = opts.code ?? 'INVALID_MESSAGE';
+  const r = opts.replacing;
+  const old = r === undefined ? null : m.leafNode(r);
+  const others = m.size - (old ? 1 : 0);
+
+  // §7.3 "If the LeafNode appears in an Update proposal, verify that … encryption_key represents a different
+  // public key than the encryption_key in the leaf node being replaced by the Update proposal."
+  if (old && leaf.leafNodeSource === LeafNodeSource.update && bytesEqual(leaf.encryptionKey, old.encryptionKey))
+    fail(code, LeafNodeCheck.updateChangesEncryptionKey, `the Update for leaf ${r} keeps its encryption_key`);
+  // §7.3 "Verify that the following fields are unique among the members of the group: signature_key,
+  // encryption_key" (the replaced member's own leaf excepted).
+  const e = m.leafWithEncryptionKey(leaf.encryptionKey);
+  if (e !== undefined && e !== r) fail(code, LeafNodeCheck.encryptionKeyUnique, `encryption_key is already used by leaf ${e}`);
+  const s = m.leafWithSignatureKey(leaf.signatureKey);
+  if (s !== undefined && s !== r) fail(code, LeafNodeCheck.signatureKeyUnique, `signature_key is already used by leaf ${s}`);
+
+  // §7.3 "Verify that the credential type is supported by all members of the group, as specified by the
+  // capabilities field of each member's LeafNode …"
+  const ct = credentialTypeOf(leaf.credential);
+  const supporters = m.supporters(ct) - (old && old.capabilities.credentials.includes(ct) ? 1 : 0);
+  if (supporters < others)
+    fail(code, LeafNodeCheck.credentialSupportedByMembers, `credential type ${hex16(ct)} is not supported by ${others - supporters} member(s)`);
+  // "… and that the capabilities field of this LeafNode indicates support for all the credential types
+  // currently in use by other members."
+  const oldType = old ? credentialTypeOf(old.credential) : undefined;
+  for (const [t, n] of m.credentialTypesInUse()) {
+    if (n - (t === oldType ? 1 : 0) <= 0) continue;
+    if (!leaf.capabilities.credentials.includes(t))
+      fail(code, LeafNodeCheck.memberCredentialsSupported, `capabilities lack credential type ${hex16(t)} used by a member`);
+  }
+}
+
+/**
+ * The members' leaves without a ratchet tree (e.g. a delivery service or a test checking KeyPackages against a
+ * list of members): built in O(N) with `from`, then kept current with `add` / `remove`; `check` is
+ * `checkMemberLeaf` over it.
+ */
+export class MemberLeaves implements MemberIndex {
   readonly #leaves = new Map<LeafIndex, LeafNode>();
   readonly #enc = new Map<string, LeafIndex>();
   readonly #sig = new Map<string, LeafIndex>();
-  /** Credential type → number of members whose capabilities list it. */
   readonly #supporters = new Map<number, number>();
-  /** Credential type → number of members whose credential is of that type. */
   readonly #inUse = new Map<number, number>();
 
   /** From `[leafIndex, leaf]` pairs, e.g. `tree.leaves()`. @throws MlsError INVALID_MESSAGE for a repeated index. */
@@ -342,9 +390,23 @@ export class MemberLeaves {
     return m;
   }
 
-  /** Number of members. */
   get size(): number {
     return this.#leaves.size;
+  }
+  leafNode(l: LeafIndex): LeafNode | null {
+    return this.#leaves.get(l) ?? null;
+  }
+  leafWithEncryptionKey(k: Uint8Array): number | undefined {
+    return this.#enc.get(key(k));
+  }
+  leafWithSignatureKey(k: Uint8Array): number | undefined {
+    return this.#sig.get(key(k));
+  }
+  supporters(t: number): number {
+    return this.#supporters.get(t) ?? 0;
+  }
+  credentialTypesInUse(): ReadonlyMap<number, number> {
+    return this.#inUse;
   }
 
   /** Record a member (after its leaf was checked). @throws MlsError INVALID_MESSAGE when `index` is taken. */
@@ -371,41 +433,11 @@ export class MemberLeaves {
   }
 
   /**
-   * Check a new or replacing leaf against the members (§7.3).
-   * @throws MlsError `opts.code` (default INVALID_MESSAGE), message `[<LeafNodeCheck>] <what>`.
+   * Check a new or replacing leaf against the members (§7.3); see `checkMemberLeaf`.
    * @example const members = MemberLeaves.from(tree.leaves()); members.check(kp.leafNode); members.add(l, kp.leafNode);
    */
   check(leaf: LeafNode, opts: MemberCheckOptions = {}): void {
-    const code = opts.code ?? 'INVALID_MESSAGE';
-    const r = opts.replacing;
-    const old = r === undefined ? undefined : this.#leaves.get(r);
-    const others = this.#leaves.size - (old ? 1 : 0);
-
-    // §7.3 "If the LeafNode appears in an Update proposal, verify that … encryption_key represents a different
-    // public key than the encryption_key in the leaf node being replaced by the Update proposal."
-    if (old && leaf.leafNodeSource === LeafNodeSource.update && bytesEqual(leaf.encryptionKey, old.encryptionKey))
-      fail(code, LeafNodeCheck.updateChangesEncryptionKey, `the Update for leaf ${r} keeps its encryption_key`);
-    // §7.3 "Verify that the following fields are unique among the members of the group: signature_key,
-    // encryption_key" (the replaced member's own leaf excepted).
-    const e = this.#enc.get(key(leaf.encryptionKey));
-    if (e !== undefined && e !== r) fail(code, LeafNodeCheck.encryptionKeyUnique, `encryption_key is already used by leaf ${e}`);
-    const s = this.#sig.get(key(leaf.signatureKey));
-    if (s !== undefined && s !== r) fail(code, LeafNodeCheck.signatureKeyUnique, `signature_key is already used by leaf ${s}`);
-
-    // §7.3 "Verify that the credential type is supported by all members of the group, as specified by the
-    // capabilities field of each member's LeafNode …"
-    const ct = credentialTypeOf(leaf.credential);
-    const supporters = (this.#supporters.get(ct) ?? 0) - (old && old.capabilities.credentials.includes(ct) ? 1 : 0);
-    if (supporters < others)
-      fail(code, LeafNodeCheck.credentialSupportedByMembers, `credential type ${hex16(ct)} is not supported by ${others - supporters} member(s)`);
-    // "… and that the capabilities field of this LeafNode indicates support for all the credential types
-    // currently in use by other members."
-    const oldType = old ? credentialTypeOf(old.credential) : undefined;
-    for (const [t, n] of this.#inUse) {
-      if (n - (t === oldType ? 1 : 0) <= 0) continue;
-      if (!leaf.capabilities.credentials.includes(t))
-        fail(code, LeafNodeCheck.memberCredentialsSupported, `capabilities lack credential type ${hex16(t)} used by a member`);
-    }
+    checkMemberLeaf(this, leaf, opts);
   }
 }
 

@@ -20,12 +20,19 @@
  * `nextFreeLeaf` scans from there and a commit of N Adds costs O(N) leaf probes in all, not O(N²). Blanking a leaf
  * lowers the hint; filling one never invalidates it; it is one number, copied by `clone()`.
  *
+ * Key index (key-index.ts): which node holds an encryption key, which leaf a signature key, the members'
+ * credential types. Built on first use (O(N), once per loaded tree), then kept current by `#put`, the one place a
+ * node is stored; `clone()` forks it in O(1) amortized. It makes a commit's whole-tree checks (§7.3 uniqueness,
+ * §12.4.2 fresh path keys) O(1) per key.
+ *
  * Resolutions (§4.1.1) and filtered direct paths (§4.1.2) are computed on demand, never stored.
  * Public data only; nothing here is constant-time and nothing needs to be.
  */
 import { MlsError } from '../errors.ts';
 import { checkRatchetTreeShape, NodeType, type Node, type ParentNode, type RatchetTree } from '../messages/ratchet-tree.ts';
 import type { LeafNode } from '../messages/leaf-node.ts';
+import type { MemberIndex } from '../messages/validate.ts';
+import { TreeKeyIndex } from './key-index.ts';
 import {
   isLeaf,
   leafToNode,
@@ -86,17 +93,21 @@ export class TreeState {
   #hashSuite: number | undefined;
   /** Every leaf below this index is non-blank (a lower bound on the leftmost blank leaf; see the file header). */
   #freeHint: number;
+  /** Built on first use; see the file header. */
+  #index: TreeKeyIndex | undefined;
 
   private constructor(
     nodes: (Node | null)[],
     hashes: (Uint8Array | undefined)[],
     hashSuite: number | undefined,
     freeHint: number,
+    index?: TreeKeyIndex,
   ) {
     this.#nodes = nodes;
     this.#hashes = hashes;
     this.#hashSuite = hashSuite;
     this.#freeHint = freeHint;
+    this.#index = index;
   }
 
   /** A one-member tree holding `leaf` at leaf 0 (group creation, §11). */
@@ -130,7 +141,59 @@ export class TreeState {
 
   /** A copy for a staged state: later changes to either tree do not affect the other. O(N) pointer copies. */
   clone(): TreeState {
-    return new TreeState(this.#nodes.slice(), this.#hashes.slice(), this.#hashSuite, this.#freeHint);
+    return new TreeState(this.#nodes.slice(), this.#hashes.slice(), this.#hashSuite, this.#freeHint, this.#index?.fork());
+  }
+
+  /** The key index, built now if needed. */
+  #ix(): TreeKeyIndex {
+    if (this.#index !== undefined) return this.#index;
+    const ix = new TreeKeyIndex();
+    const nodes = this.#nodes;
+    for (let x = 0; x < nodes.length; x++) {
+      const n = nodes[x];
+      if (n == null) continue;
+      if (n.nodeType === NodeType.leaf) ix.leafSet(x / 2, null, n.leaf);
+      else ix.parentSet(x, null, n.parent.encryptionKey);
+    }
+    return (this.#index = ix);
+  }
+
+  /** Store node x (the only write to `#nodes` besides growing and shrinking), keeping the key index current. */
+  #put(x: number, node: Node | null): void {
+    const ix = this.#index;
+    if (ix !== undefined) {
+      const old = this.#nodes[x] ?? null;
+      if (isLeaf(x as NodeIndex)) {
+        ix.leafSet(x / 2, old && old.nodeType === NodeType.leaf ? old.leaf : null, node && node.nodeType === NodeType.leaf ? node.leaf : null);
+      } else {
+        const a = old && old.nodeType === NodeType.parent ? old.parent.encryptionKey : null;
+        const b = node && node.nodeType === NodeType.parent ? node.parent.encryptionKey : null;
+        if (a !== b) ix.parentSet(x, a, b);
+      }
+    }
+    this.#nodes[x] = node;
+  }
+
+  /** The §7.3 view of the members for `checkMemberLeaf` (messages/validate.ts), answered from the key index. */
+  members(): MemberIndex {
+    const ix = this.#ix();
+    return {
+      get size() {
+        return ix.members;
+      },
+      leafNode: (l) => this.leafNode(l),
+      leafWithEncryptionKey: (k) => ix.leafWithEncryptionKey(k),
+      leafWithSignatureKey: (k) => ix.leafWithSignatureKey(k),
+      supporters: (t) => ix.supporters(t),
+      credentialTypesInUse: () => ix.credentialTypesInUse(),
+    };
+  }
+
+  /** A node (leaf or parent) whose encryption_key is `key`, if any (§12.4.2 fresh path keys). O(1). */
+  nodeWithEncryptionKey(key: Uint8Array): NodeIndex | undefined {
+    const ix = this.#ix();
+    const l = ix.leafWithEncryptionKey(key);
+    return (l !== undefined ? leafToNode(l as LeafIndex) : ix.parentWithEncryptionKey(key)) as NodeIndex | undefined;
   }
 
   /** Number of leaves (a power of two). */
@@ -188,6 +251,7 @@ export class TreeState {
   }
   /** Number of non-blank leaves (members). */
   memberCount(): number {
+    if (this.#index !== undefined) return this.#index.members;
     let c = 0;
     for (let x = 0; x < this.#nodes.length; x += 2) if (this.#nodes[x] !== null) c++;
     return c;
@@ -203,7 +267,7 @@ export class TreeState {
     this.#check(x);
     if (node !== null && (node.nodeType === NodeType.leaf) !== isLeaf(x))
       throw new MlsError('INVALID_TREE', `node ${x} cannot hold a ${node.nodeType === NodeType.leaf ? 'leaf' : 'parent'} node`);
-    this.#nodes[x] = node;
+    this.#put(x, node);
     if (node === null && isLeaf(x)) this.#leafBlanked(x / 2);
     this.#invalidateUp(x);
   }
@@ -239,7 +303,7 @@ export class TreeState {
     this.#invalidateUp(x);
     while (x !== r) {
       x = parentOf(x);
-      this.#nodes[x] = null;
+      if (this.#nodes[x] !== null) this.#put(x, null);
     }
   }
 
@@ -285,7 +349,7 @@ export class TreeState {
     const l = this.nextFreeLeaf();
     if (leafToNode(l) >= this.#nodes.length) this.extend();
     const x = leafToNode(l);
-    this.#nodes[x] = { nodeType: NodeType.leaf, leaf };
+    this.#put(x, { nodeType: NodeType.leaf, leaf });
     this.#freeHint = l + 1; // l was the leftmost blank leaf
     this.#invalidateUp(x);
     const r = this.root;
@@ -295,7 +359,7 @@ export class TreeState {
       const n = this.#nodes[p];
       if (n && n.nodeType === NodeType.parent) {
         const unmergedLeaves = insertSorted(n.parent.unmergedLeaves, l);
-        this.#nodes[p] = { nodeType: NodeType.parent, parent: { ...n.parent, unmergedLeaves } };
+        this.#put(p, { nodeType: NodeType.parent, parent: { ...n.parent, unmergedLeaves } });
       }
     }
     return l;
@@ -308,7 +372,7 @@ export class TreeState {
   updateLeaf(l: LeafIndex, leaf: LeafNode): void {
     const x = this.#leafX(l);
     if (this.#nodes[x] === null) throw new MlsError('INVALID_TREE', `leaf ${l} is blank and cannot be updated`);
-    this.#nodes[x] = { nodeType: NodeType.leaf, leaf };
+    this.#put(x, { nodeType: NodeType.leaf, leaf });
     this.blankDirectPath(l);
   }
 
@@ -321,7 +385,7 @@ export class TreeState {
     const x = this.#leafX(l);
     if (this.#nodes[x] === null) throw new MlsError('INVALID_TREE', `leaf ${l} is blank and cannot be removed`);
     this.blankDirectPath(l);
-    this.#nodes[x] = null;
+    this.#put(x, null);
     this.#leafBlanked(l);
     this.truncate();
   }
@@ -341,6 +405,7 @@ export class TreeState {
     }
     const n = nodeWidth(fullLeaves(rightmostLeaf + 1));
     if (n < this.#nodes.length) {
+      if (this.#index !== undefined) for (let x = n; x < this.#nodes.length; x++) if (this.#nodes[x] !== null) this.#put(x, null);
       this.#nodes.length = n;
       this.#hashes.length = n;
     }

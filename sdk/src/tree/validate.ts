@@ -16,6 +16,7 @@
  * layer runs them. Public inputs only.
  */
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
+import { bytesKey as key } from '../crypto/bytes.ts';
 import { verifyWithLabel } from '../crypto/labels.ts';
 import { MlsError } from '../errors.ts';
 import { LeafNodeSource, leafNodeTBS, type LeafNode } from '../messages/leaf-node.ts';
@@ -127,10 +128,6 @@ export function checkLifetimes(tree: TreeState, now: bigint): void {
   }
 }
 
-/** Bytes as a string key for a Map (one UTF-16 unit per byte: injective). Keys are short (≤ 133 bytes). */
-function key(b: Uint8Array): string {
-  return String.fromCharCode.apply(null, b as unknown as number[]);
-}
 
 /**
  * §7.3 and §12.4.3.1: no encryption key appears in two nodes (leaves and parents alike), and no signature key in
