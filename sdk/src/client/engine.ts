@@ -4,16 +4,41 @@
  * into group/ (createCommit, processMessage, mergeStagedCommit, …); this file decides when state is written, under
  * which lock, and what the application is told.
  *
+ * Storage layout of a group (two records, so that a message costs O(1) bytes, not O(group size)):
+ * - `groups`  storageKey(groupId)        → the state WITHOUT the current epoch's secret tree
+ *                                          (`serializeGroupState(s, { secretTree: false })`: ratchet tree, epoch
+ *                                          secrets, kept past epochs WITH their secret trees, …);
+ *                                          meta `{ epoch, v, active }`.
+ * - `secrets` storageKey(groupId, epoch) → the current epoch's secret tree (`secretTreeBytes`), the only part an
+ *                                          application message changes; meta `{ v, s, epoch }`.
+ * Versions: one counter per group, started at a random value when the group is stored (so a group deleted and
+ * stored again never reuses a version another tab still has loaded) and bumped by every write. `groups.v` is the
+ * version of the last state write; `secrets.v` the version of the last write of any kind (≥ groups.v), and
+ * `secrets.s` the state version the tree belongs to. Every write rewrites or deletes the current epoch's `secrets`
+ * record, so its `v` alone tells whether anything changed.
+ * - A message (sent or decrypted, also a proposal's key use and a commit's handshake key) writes the `secrets`
+ *   record only: `check('secrets', key, { v })` + put. O(1) in the group size. (Kept past epochs' trees live in
+ *   the `groups` record, so a late message of a past epoch — rare — rewrites the state.)
+ * - A state change (epoch change, a cached proposal, join, resync) is ONE batch: check both records' versions,
+ *   put the state, delete every `secrets` record of the group, put the new epoch's tree. A crash can therefore
+ *   never leave a state and a tree of different versions: both are in one batch, and a reader only pairs a tree
+ *   with the state whose version its `s` names.
+ * - Old layout (before this split: the whole state incl. its tree in `groups`, no `secrets` record): read as is
+ *   (deserializeGroupState reads the tree inline); the first write of such a group stores the new layout (the
+ *   batch checks `groups.v`). No migration step is needed. A build older than this one cannot read the new
+ *   layout (it could not read state format 3 either).
+ *
  * Rules:
  * - Every operation on a group runs inside `withGroupLock(groupId)` (Web Locks across tabs and workers). Inside
- *   the lock it first re-reads the group's record meta (`getMeta`, no unsealing): when the stored version `v`
- *   differs from the loaded one, another tab or worker wrote the group, and the state is reloaded before acting.
- * - Every change is ONE WriteBatch: an epoch change (new state, deletion of held messages of older epochs, of a
- *   consumed KeyPackage), one decrypted message (the state without the used key: §9.2 deletion, plus the held
- *   record it came from), one sent message (the advanced ratchet: a reload must never reuse a key/nonce).
- *   Every batch carries `check('groups', key, { v })`, so a writer that missed another's write cannot overwrite
- *   it (no fork even without the lock). The in-memory state is swapped only after `commit()` resolved: a failed
- *   write leaves memory and storage at the old state, and the call can be retried.
+ *   the lock it first re-reads the `secrets` record's meta (`getMeta`, no unsealing): when its `v` differs from
+ *   the loaded one, another tab or worker wrote the group. If the tree's state version `s` is still the loaded
+ *   state's, only the tree is reloaded (O(1)); otherwise the whole state is.
+ * - Every change is ONE WriteBatch: an epoch change (new state, new tree, deletion of the old epoch's tree, of held
+ *   messages of older epochs, of a consumed KeyPackage), one decrypted message (the tree without the used key:
+ *   §9.2 deletion, plus the held record it came from), one sent message (the advanced ratchet: a reload must never
+ *   reuse a key/nonce). Every batch carries a version `check`, so a writer that missed another's write cannot
+ *   overwrite it (no fork even without the lock). The in-memory state is swapped only after `commit()` resolved:
+ *   a failed write leaves memory and storage at the old state, and the call can be retried.
  * - After an epoch change the engine announces it on the EpochChannel (a hint; the lock is what prevents forks).
  * - Messages of a later epoch are held in the `pending` store (bounded) and processed, in arrival order, right
  *   after the commit that starts their epoch is merged (the "early message" buffer).
@@ -46,16 +71,16 @@ import { mlsMessageFrom, type MLSMessage } from '../messages/mls-message.ts';
 import { WireFormat } from '../messages/common.ts';
 import type { Proposal } from '../messages/proposals.ts';
 import { mlsExporter } from '../schedule/exporter.ts';
-import { peekLeafRatchets, secretTreeBuffers, wipeReleased } from '../schedule/secret-tree.ts';
+import { peekLeafRatchets, secretTreeBuffers, secretTreeBytes, secretTreeFrom, wipeReleased, type SecretTree } from '../schedule/secret-tree.ts';
 import { IndexedDbStorage } from '../storage/indexeddb.ts';
 import { storageKey, toHex } from '../storage/keys.ts';
 import { EpochChannel, withGroupLock } from '../storage/locks.ts';
-import { STORES, WriteBatch, isStorageConflict, type StorageProvider } from '../storage/provider.ts';
+import { STORES, WriteBatch, isStorageConflict, type RecordMeta, type StorageProvider } from '../storage/provider.ts';
 import type { LeafIndex, NodeIndex } from '../tree/math.ts';
 import { joinFromWelcome } from '../group/welcome.ts';
 import { asMlsError } from './as-error.ts';
 import { checkAbort, report, step } from './progress.ts';
-import type { Ctl, DebugRequest, EngineApi, EngineInit, EngineListener, ProposalRequest, Tracked } from './protocol.ts';
+import type { CommitRequest, Ctl, DebugRequest, EngineApi, EngineInit, EngineListener, ProposalRequest, Tracked } from './protocol.ts';
 import {
   IDENTITY_KEY,
   decodeIdentity,
@@ -97,8 +122,10 @@ interface Loaded {
   readonly groupId: Uint8Array;
   readonly key: Uint8Array;
   state: GroupState;
-  /** The stored record's version this state corresponds to. */
+  /** The `groups` record's version this state corresponds to. */
   v: number;
+  /** The `secrets` record's version the state's secret tree corresponds to; undefined: old layout (tree inline). */
+  tv: number | undefined;
   /** Our own commit, waiting for confirm/discard. */
   pending?: CreatedCommit | undefined;
   /** The pending commit was dropped because the group moved on (confirm then says why). */
@@ -359,10 +386,11 @@ export class Engine implements EngineApi {
 
   // ---- group operations ----------------------------------------------------------------------------------------
 
-  async commit(
-    p: { readonly groupId: Uint8Array; readonly add?: readonly Uint8Array[]; readonly remove?: readonly number[]; readonly path?: boolean },
-    ctl?: Ctl,
-  ): Promise<Tracked<CommitOutput>> {
+  /**
+   * Create a commit (pending until confirm/discard). `groupInfo: false` skips the new epoch's GroupInfo (building
+   * it encodes the whole ratchet tree and signs it: O(N)); CommitOutput.groupInfo is then undefined.
+   */
+  async commit(p: CommitRequest & { readonly groupInfo?: boolean }, ctl?: Ctl): Promise<Tracked<CommitOutput>> {
     return this.locked(
       p.groupId,
       async (g) => {
@@ -394,7 +422,8 @@ export class Engine implements EngineApi {
         return {
           commit: created.commit,
           ...(created.welcome !== undefined ? { welcome: created.welcome } : {}),
-          groupInfo: created.groupInfo,
+          // Read only when asked for: the group layer builds it on first access.
+          ...(p.groupInfo !== false ? { groupInfo: created.groupInfo } : {}),
           pending: {
             fromEpoch: created.staged.fromEpoch,
             addedLeaves: [...s.added],
@@ -546,48 +575,107 @@ export class Engine implements EngineApi {
     );
   }
 
-  /** The group as stored now: the loaded state when its version is current, else reloaded (call under the lock). */
+  /**
+   * The group as stored now (call under the lock): the loaded state when nothing was written since; only the
+   * secret tree reloaded when another writer only moved it on (messages); else the whole state reloaded.
+   */
   private async fresh(groupId: Uint8Array): Promise<Loaded> {
     const hex = toHex(groupId);
-    const key = groupKey(groupId);
     const cur = this.groups.get(hex);
-    const metaRaw = await this.storage.getMeta('groups', key);
-    if (metaRaw === undefined) {
-      this.groups.delete(hex);
-      throw new MlsError('STATE', `group ${hex} is not in storage (never joined, or deleted)`);
+    if (cur && cur.tv !== undefined) {
+      const tk = treeKey(groupId, cur.state.context.epoch);
+      const m = await this.storage.getMeta('secrets', tk);
+      const tm = m && readTreeMeta(m);
+      if (tm?.v === cur.tv) return cur;
+      if (tm?.s === cur.v) {
+        // Same state version: another tab or worker sent or decrypted messages. Reload the tree only (O(1)).
+        const rec = await this.storage.get('secrets', tk);
+        const rm = rec && readTreeMeta(rec.meta);
+        if (rec && rm?.s === cur.v) {
+          let tree: SecretTree;
+          try {
+            tree = secretTreeFrom(rec.value);
+          } finally {
+            rec.value.fill(0);
+          }
+          const before = cur.state.secretTree;
+          cur.state = { ...cur.state, secretTree: tree };
+          cur.tv = rm.v;
+          // The old tree holds keys the other writer consumed (§9.2); a pending commit may still refer to it.
+          if (cur.pending === undefined) wipeReleased(before, tree);
+          return cur;
+        }
+      }
+    } else if (cur) {
+      // Old layout loaded: the `groups` record's version is the whole story.
+      const meta = await this.storage.getMeta('groups', cur.key);
+      if (meta !== undefined && readGroupMeta(meta).v === cur.v) return cur;
     }
-    if (cur && cur.v === readGroupMeta(metaRaw).v) return cur;
-    const rec = await this.storage.get('groups', key);
-    if (rec === undefined) throw new MlsError('STATE', `group ${hex} was deleted`);
-    const meta = readGroupMeta(rec.meta);
-    // deserializeGroupState keeps no reference to its input: the unsealed bytes are wiped at once.
-    const state = deserializeGroupState(rec.value, this.cs);
-    rec.value.fill(0);
-    const epoch = state.context.epoch;
-    const keep = cur?.pending !== undefined && cur.pending.staged.fromEpoch === epoch;
-    const g: Loaded = {
-      groupId: groupId.slice(),
-      key,
-      state,
-      v: meta.v,
-      pending: keep ? cur!.pending : undefined,
-      pendingDropped: cur?.pending !== undefined && !keep ? epoch : cur?.pendingDropped,
-      checkEarly: true,
-    };
-    this.groups.set(hex, g);
-    if (cur && cur.state.context.epoch !== epoch) this.emit({ type: 'epoch', groupId: g.groupId, epoch, reason: 'reloaded' });
-    return g;
+    return this.load(groupId, cur);
+  }
+
+  /** Read the group's records (state, and tree when stored apart) and replace the loaded group. */
+  private async load(groupId: Uint8Array, cur: Loaded | undefined): Promise<Loaded> {
+    const hex = toHex(groupId);
+    const key = groupKey(groupId);
+    for (let attempt = 0; ; attempt++) {
+      const rec = await this.storage.get('groups', key);
+      if (rec === undefined) {
+        this.groups.delete(hex);
+        throw new MlsError('STATE', `group ${hex} is not in storage (never joined, or deleted)`);
+      }
+      const meta = readGroupMeta(rec.meta);
+      const tr = await this.storage.get('secrets', treeKey(groupId, meta.epoch));
+      // Without the lock (no Web Locks) a writer may have committed between the two reads: pair only records of
+      // one version, else read again.
+      const again = await this.storage.getMeta('groups', key);
+      const tm = tr && readTreeMeta(tr.meta);
+      if (again === undefined || readGroupMeta(again).v !== meta.v || (tm !== undefined && tm.s !== meta.v)) {
+        rec.value.fill(0);
+        tr?.value.fill(0);
+        if (attempt < 3) continue;
+        throw new MlsError('STORAGE', `group ${hex}: its state and secret tree records do not match (v ${meta.v}, tree of v ${String(tm?.s)})`);
+      }
+      let state: GroupState;
+      try {
+        // Both decoders keep no reference to their input: the unsealed bytes are wiped at once.
+        const secretTree = tr ? secretTreeFrom(tr.value) : undefined;
+        state = deserializeGroupState(rec.value, this.cs, secretTree ? { secretTree } : {});
+      } finally {
+        rec.value.fill(0);
+        tr?.value.fill(0);
+      }
+      const epoch = state.context.epoch;
+      const keep = cur?.pending !== undefined && cur.pending.staged.fromEpoch === epoch;
+      const g: Loaded = {
+        groupId: groupId.slice(),
+        key,
+        state,
+        v: meta.v,
+        tv: tm?.v,
+        pending: keep ? cur!.pending : undefined,
+        pendingDropped: cur?.pending !== undefined && !keep ? epoch : cur?.pendingDropped,
+        checkEarly: true,
+      };
+      this.groups.set(hex, g);
+      if (cur && cur.state.context.epoch !== epoch) this.emit({ type: 'epoch', groupId: g.groupId, epoch, reason: 'reloaded' });
+      return g;
+    }
   }
 
   /** Store a new group (the batch fails when the group exists). */
   private async insert(state: GroupState, extra?: (b: WriteBatch) => void): Promise<void> {
     const gid = state.context.groupId;
     const key = groupKey(gid);
-    const bytes = serializeGroupState(state);
+    const v = firstVersion();
+    const bytes = serializeGroupState(state, { secretTree: false });
+    const tree = secretTreeBytes(state.secretTree);
     const b = new WriteBatch()
       .check('groups', key, null)
-      .put('groups', key, bytes, { epoch: state.context.epoch, v: 0, active: state.active })
-      .deleteRange('pending', { prefix: storageKey(gid) });
+      .put('groups', key, bytes, { epoch: state.context.epoch, v, active: state.active })
+      .deleteRange('pending', { prefix: storageKey(gid) })
+      .deleteRange('secrets', { prefix: storageKey(gid) })
+      .put('secrets', treeKey(gid, state.context.epoch), tree, treeMeta(v, v, state.context.epoch));
     extra?.(b);
     try {
       await this.storage.commit(b);
@@ -596,31 +684,67 @@ export class Engine implements EngineApi {
       throw e;
     } finally {
       bytes.fill(0);
+      tree.fill(0);
     }
-    this.groups.set(toHex(gid), { groupId: gid.slice(), key, state, v: 0, checkEarly: false });
+    this.groups.set(toHex(gid), { groupId: gid.slice(), key, state, v, tv: v, checkEarly: false });
   }
 
-  /** Write `next` as the group's state (one batch, version-checked); swap memory only once it is stored. */
+  /**
+   * Write `next` as the group's state (one batch, version-checked); swap memory only once it is stored. When only
+   * the current epoch's secret tree changed (a message), only the `secrets` record is written.
+   */
   private async write(g: Loaded, next: GroupState, extra?: (b: WriteBatch) => void): Promise<void> {
-    const bytes = serializeGroupState(next);
-    const b = new WriteBatch()
-      .check('groups', g.key, { v: g.v })
-      .put('groups', g.key, bytes, { epoch: next.context.epoch, v: g.v + 1, active: next.active });
+    if (g.tv !== undefined && onlySecretTreeChanged(g.state, next)) return this.writeTree(g, g.tv, next, extra);
+    const n = (g.tv ?? g.v) + 1;
+    const epoch = next.context.epoch;
+    const bytes = serializeGroupState(next, { secretTree: false });
+    const tree = secretTreeBytes(next.secretTree);
+    const b = new WriteBatch().check('groups', g.key, { v: g.v });
+    if (g.tv !== undefined) b.check('secrets', treeKey(g.groupId, g.state.context.epoch), { v: g.tv });
+    b.put('groups', g.key, bytes, { epoch, v: n, active: next.active })
+      // Every tree record of the group goes (the old epoch's: its keys must not outlive it, §9.2; kept past
+      // epochs' trees are inside the state record), then the new epoch's is written (ops apply in order).
+      .deleteRange('secrets', { prefix: storageKey(g.groupId) })
+      .put('secrets', treeKey(g.groupId, epoch), tree, treeMeta(n, n, epoch));
     extra?.(b);
     try {
       await this.storage.commit(b);
     } finally {
       bytes.fill(0); // the provider copied (or sealed) it synchronously
+      tree.fill(0);
     }
     g.state = next;
-    g.v += 1;
+    g.v = n;
+    g.tv = n;
+  }
+
+  /** A message's write: the current epoch's secret tree record only (O(1) in the group size). */
+  private async writeTree(g: Loaded, tv: number, next: GroupState, extra?: (b: WriteBatch) => void): Promise<void> {
+    const epoch = next.context.epoch;
+    const tk = treeKey(g.groupId, epoch);
+    const tree = secretTreeBytes(next.secretTree);
+    const b = new WriteBatch().check('secrets', tk, { v: tv }).put('secrets', tk, tree, treeMeta(tv + 1, g.v, epoch));
+    extra?.(b);
+    try {
+      await this.storage.commit(b);
+    } finally {
+      tree.fill(0);
+    }
+    g.state = next;
+    g.tv = tv + 1;
   }
 
   /** Write a same-epoch state whose secret tree moved on, then zero the released ratchet secrets and keys. */
   private async writeReplacingTree(g: Loaded, next: GroupState, extra?: (b: WriteBatch) => void): Promise<void> {
     const before = g.state;
     await this.write(g, next, extra);
-    if (before.secretTree !== next.secretTree && g.pending === undefined) wipeReleased(before.secretTree, next.secretTree);
+    if (g.pending !== undefined) return; // the staged next epoch may keep this epoch's tree (config.pastEpochs)
+    if (before.secretTree !== next.secretTree) wipeReleased(before.secretTree, next.secretTree);
+    // A late message of a kept past epoch moved that epoch's tree on.
+    before.pastEpochs.forEach((p, i) => {
+      const q = next.pastEpochs[i];
+      if (q && q.context.epoch === p.context.epoch && q.secretTree !== p.secretTree) wipeReleased(p.secretTree, q.secretTree);
+    });
   }
 
   /** Process one message of the current epoch (or a kept past one); persists its effect. `extra` joins the batch. */
@@ -841,6 +965,37 @@ function groupAndEpoch(m: MLSMessage): { groupId: Uint8Array; epoch: bigint } {
   if (m.wireFormat === WireFormat.mls_public_message) return { groupId: m.publicMessage.content.groupId, epoch: m.publicMessage.content.epoch };
   if (m.wireFormat === WireFormat.mls_private_message) return { groupId: m.privateMessage.groupId, epoch: m.privateMessage.epoch };
   throw new MlsError('INVALID_MESSAGE', `wire_format ${m.wireFormat} is not a group message (Welcome: joinFromWelcome; GroupInfo: joinByExternalCommit)`);
+}
+
+/** The `secrets` key of a group's epoch: that epoch's secret tree record. */
+const treeKey = (groupId: Uint8Array, epoch: bigint): Uint8Array => storageKey(groupId, epoch);
+
+/** Meta of a `secrets` record: `v` its version, `s` the version of the state record it belongs to. */
+const treeMeta = (v: number, s: number, epoch: bigint): RecordMeta => ({ v, s, epoch });
+
+function readTreeMeta(meta: RecordMeta): { v: number; s: number } {
+  const { v, s } = meta;
+  if (typeof v !== 'number' || typeof s !== 'number') throw new MlsError('STORAGE', 'secret tree record has malformed meta');
+  return { v, s };
+}
+
+/**
+ * The version a newly stored group starts at: random in [0, 2^40), so that a group deleted and stored again (same
+ * id, maybe the same epoch) never reuses a version another tab or worker still has loaded. Bumped by one per write.
+ */
+function firstVersion(): number {
+  const r = crypto.getRandomValues(new Uint32Array(2));
+  return (r[0]! & 0xff) * 2 ** 32 + r[1]!;
+}
+
+/** True when `next` differs from `before` in the current epoch's secret tree only (a message's effect). */
+function onlySecretTreeChanged(before: GroupState, next: GroupState): boolean {
+  const a = before as unknown as Record<string, unknown>;
+  const b = next as unknown as Record<string, unknown>;
+  const keys = Object.keys(b);
+  if (keys.length !== Object.keys(a).length) return false;
+  for (const k of keys) if (k !== 'secretTree' && a[k] !== b[k]) return false;
+  return true;
 }
 
 function seqOf(key: Uint8Array): bigint {

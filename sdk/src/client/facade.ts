@@ -7,7 +7,7 @@ import { MlsError } from '../errors.ts';
 import { toHex } from '../storage/keys.ts';
 import { asMlsError } from './as-error.ts';
 import { Emitter } from './events.ts';
-import type { Ctl, EngineListener, EngineMethod, ParamsOf, ResultOf, Tracked } from './protocol.ts';
+import type { CommitRequest, Ctl, EngineListener, EngineMethod, ParamsOf, ResultOf, Tracked } from './protocol.ts';
 import type {
   ClientIdentity,
   CommitEvent,
@@ -213,7 +213,13 @@ class GroupHandleImpl implements GroupHandle {
   }
   private commitWith(req: { add?: readonly Uint8Array[]; remove?: readonly number[]; path?: boolean }, options: CommitOptions): Promise<CommitOutput> {
     const path = options.path ?? req.path;
-    return this.run('commit', { ...req, ...(path !== undefined ? { path } : {}) }, ctlOf(options));
+    // `groupInfo` rides along as an extra field of the request (structured clone keeps it; the engine reads it).
+    const params: DistributiveOmit<CommitRequest, 'groupId'> & { readonly groupInfo?: boolean } = {
+      ...req,
+      ...(path !== undefined ? { path } : {}),
+      ...(options.groupInfo !== undefined ? { groupInfo: options.groupInfo } : {}),
+    };
+    return this.run('commit', params, ctlOf(options));
   }
   async confirm(): Promise<CommitEvent> {
     return this.run('confirm', {});

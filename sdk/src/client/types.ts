@@ -200,8 +200,11 @@ export interface CommitOutput {
   readonly commit: Uint8Array;
   /** The Welcome (MLSMessage) for the added members, when there are any. */
   readonly welcome?: Uint8Array | undefined;
-  /** The new epoch's GroupInfo (MLSMessage) with the ratchet tree, to publish for external joins. */
-  readonly groupInfo: Uint8Array;
+  /**
+   * The new epoch's GroupInfo (MLSMessage) with the ratchet tree, to publish for external joins. Undefined when
+   * the commit was made with `groupInfo: false`.
+   */
+  readonly groupInfo?: Uint8Array | undefined;
   /** What the commit will do once confirmed. */
   readonly pending: PendingCommit;
 }
@@ -267,6 +270,12 @@ export interface ExternalJoinOptions extends JoinOptions {
 export interface CommitOptions extends LongOptions {
   /** Include an UpdatePath even when not required (default true: refreshes this member's keys). */
   readonly path?: boolean;
+  /**
+   * Build the new epoch's GroupInfo (`CommitOutput.groupInfo`; default true). Building it encodes the whole
+   * ratchet tree and signs it, O(group size): pass false when nothing publishes it (it can be asked for later
+   * with `groupInfo()`, once the commit is confirmed).
+   */
+  readonly groupInfo?: boolean;
 }
 
 /** Options of `groupInfo`. */
