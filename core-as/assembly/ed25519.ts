@@ -1,12 +1,31 @@
-// Ed25519 (RFC 8032 §5.1) with strict verification.
+// Ed25519 (RFC 8032 §5.1) with strict, cofactored verification.
 //
 // Public ABI (pointers into linear memory):
 //   ed25519PublicKey(seed32, out32)                 RFC 8032 §5.1.5
 //   ed25519Sign(seed32, msg, msgLen, out64)         RFC 8032 §5.1.6
-//   ed25519Verify(pk32, msg, msgLen, sig64): 1 valid, 0 invalid   RFC 8032 §5.1.7, strict:
-//     S < L; A and R canonical (y < p); A must decode to a curve point (x = 0 with the sign bit set is refused);
-//     the cofactorless equation [S]B = R + [k]A, checked as encode([S]B - [k]A) == R byte for byte.
-// Internal: edBaseU(out32, k32): the Montgomery u of [k]B, for x25519Base.
+//   ed25519SignCached(seed32, msg, msgLen, out64, cache64)   the same signature; cache64 = check32 || A32 is
+//     read and rewritten (see "Public key cache" below)
+//   ed25519Verify(pk32, msg, msgLen, sig64): 1 valid, 0 invalid   RFC 8032 §5.1.7 (the rule below)
+// Internal: edBaseU(out32, k32): the Montgomery u of [k]B, for x25519Base. ed25519-batch.ts builds batch
+// verification on the point arithmetic exported here (index.ts does not re-export it).
+//
+// THE VERIFICATION RULE (single and batch, WASM and @noble providers alike):
+//   1. lengths exact (32-byte A, 64-byte signature: checked by the JS face);
+//   2. S < L (RFC 8032 §5.1.7 step 1; refuses the S + L malleability);
+//   3. A and R decode strictly (§5.1.3): y < p, x^2 = (y^2 - 1)/(d y^2 + 1) has a root, and x = 0 only with a
+//      clear sign bit;
+//   4. neither A nor R is of small order ([8]P = identity: the 8 torsion points are refused);
+//   5. accept iff [8]([S]B - R - [k]A) = identity, k = SHA-512(R || A || M) mod L: the cofactored equation,
+//      which §5.1.7 allows ("check the group equation [8][S]B = [8]R + [8][k]A'").
+// Why cofactored: batch verification checks a random linear combination of the equations, and that agrees
+// with one-by-one verification only for the cofactored equation ("Taming the many EdDSAs", Chalkias, Garillot
+// and Nikolaenko, 2020; ZIP-215). With the cofactorless equation a signature whose R or A carries a torsion
+// component passes or fails depending on k mod 8 and on the random batch coefficients. So single verification
+// uses the cofactored equation too, and a signature with a torsion-tainted R or A (R + T, A + T, T of order
+// 2, 4 or 8) is accepted whenever the cofactored equation holds. Why refuse small-order A and R: under the
+// cofactored equation a small-order A with S = 0 and a small-order R "verifies" every message (a weak key
+// that signs anything); refusing both keeps the check strict (RFC 8032 does not ask for it; @noble's strict
+// mode refuses small-order A too). A signature honestly produced by RFC 8032 §5.1.6 always passes.
 //
 // Points use extended twisted Edwards coordinates (X:Y:Z:T), x = X/Z, y = Y/Z, xy = T/Z, with ref10's
 // intermediate forms: p2 (X:Y:Z), p1p1 ((X:Z),(Y:T)), precomp (y+x, y-x, 2dxy) and cached (Y+X, Y-X, Z, 2dT).
@@ -17,9 +36,16 @@
 // combined under masks, then negated by mask. No branch or memory index depends on a digit.
 // The scalar mod L arithmetic is constant time too (scalar25519.ts). Secret scratch is wiped before returning.
 //
-// Public inputs only (variable time): verification, which decodes the public key, and computes
-// [S]B - [k]A with a sliding-window double-scalar multiplication: odd multiples up to 15 of -A built per call,
-// odd multiples up to 127 of B from a static table.
+// Public key cache (ed25519SignCached): signing needs A = [s]B, a second fixed-base multiplication and an
+// inversion per signature. The JS face keeps, per seed array, a 64-byte blob check || A that this file wrote;
+// A from the blob is used only when check = SHA-512("webmls ed25519 A cache" || seed || A)[0..32] recomputed
+// here from the seed being used, so a blob of another seed, a changed seed array, or a changed A misses and A
+// is recomputed (a signature with a public key that does not belong to the seed would leak the secret scalar
+// given a second signature of the same message). The blob holds no secret (a hash of the seed and A).
+//
+// Public inputs only (variable time): verification, which decodes A and R, and computes [S]B - [k]A with a
+// sliding-window double-scalar multiplication: odd multiples up to 15 of -A built per call, odd multiples up
+// to 127 of B from a static table; the small-order checks and [8] are three doublings.
 //
 // Tables: both tables of multiples of B (256 + 64 entries, 75 KB as i64 limbs) are computed once, at the first
 // call that needs them, into static memory, rather than pasted as constants: that keeps 75 KB of data out of
@@ -59,7 +85,7 @@ const D: usize = memory.data<i64>([
   56195235, 13857412, 51736253, 6949390, 114729, 24766616, 60832955, 30306712, 48412415, 21499315,
 ]);
 /** 2d */
-const D2: usize = memory.data<i64>([
+export const D2: usize = memory.data<i64>([
   45281625, 27714825, 36363642, 13898781, 229458, 15978800, 54557047, 27058993, 29715967, 9444199,
 ]);
 /** sqrt(-1) = 2^((p-1)/4) (RFC 8032 §5.1.3 step 3). */
@@ -77,21 +103,21 @@ const BY: usize = memory.data<i64>([
 // ---------------------------------------------------------------------------------------------------------
 // Point layouts: coordinate c of a point at p is at p + c * FE.
 
-const P2: usize = 3 * FE; //      X Y Z
-const P3: usize = 4 * FE; //      X Y Z T
-const P1P1: usize = 4 * FE; //    X Y Z T   (x = X/Z, y = Y/T)
-const PRE: usize = 3 * FE; //     y+x  y-x  2dxy
-const CACHED: usize = 4 * FE; //  Y+X  Y-X  Z  2dT
+export const P2: usize = 3 * FE; //      X Y Z
+export const P3: usize = 4 * FE; //      X Y Z T
+export const P1P1: usize = 4 * FE; //    X Y Z T   (x = X/Z, y = Y/T)
+export const PRE: usize = 3 * FE; //     y+x  y-x  2dxy
+export const CACHED: usize = 4 * FE; //  Y+X  Y-X  Z  2dT
 
-@inline function cX(p: usize): usize { return p; }
-@inline function cY(p: usize): usize { return p + FE; }
-@inline function cZ(p: usize): usize { return p + 2 * FE; }
-@inline function cT(p: usize): usize { return p + 3 * FE; }
+@inline export function cX(p: usize): usize { return p; }
+@inline export function cY(p: usize): usize { return p + FE; }
+@inline export function cZ(p: usize): usize { return p + 2 * FE; }
+@inline export function cT(p: usize): usize { return p + 3 * FE; }
 
 const GT0: usize = memory.data(<i32>FE, 8); // scratch of the group operations
 
 /** p3 = identity (0 : 1 : 1 : 0) */
-function p3Zero(h: usize): void {
+export function p3Zero(h: usize): void {
   feZero(cX(h));
   feOne(cY(h));
   feOne(cZ(h));
@@ -99,7 +125,7 @@ function p3Zero(h: usize): void {
 }
 
 /** r = 2p for p in p2 (or p3: the first three coordinates). ref10 ge_p2_dbl ("dbl-2008-hwcd"). */
-function p2Dbl(r: usize, p: usize): void {
+export function p2Dbl(r: usize, p: usize): void {
   feSq(cX(r), cX(p)); //          XX
   feSq(cZ(r), cY(p)); //          YY
   feSq2(cT(r), cZ(p)); //         B = 2 Z^2
@@ -112,7 +138,7 @@ function p2Dbl(r: usize, p: usize): void {
 }
 
 /** r = p + q, p in p3, q in precomp (ref10 ge_madd). r must not alias p. */
-function madd(r: usize, p: usize, q: usize): void {
+export function madd(r: usize, p: usize, q: usize): void {
   feAdd(cX(r), cY(p), cX(p));
   feSub(cY(r), cY(p), cX(p));
   feMul(cZ(r), cX(r), q); //           (Y+X)(y+x)
@@ -126,7 +152,7 @@ function madd(r: usize, p: usize, q: usize): void {
 }
 
 /** r = p - q, p in p3, q in precomp (ref10 ge_msub). */
-function msub(r: usize, p: usize, q: usize): void {
+export function msub(r: usize, p: usize, q: usize): void {
   feAdd(cX(r), cY(p), cX(p));
   feSub(cY(r), cY(p), cX(p));
   feMul(cZ(r), cX(r), q + FE);
@@ -140,7 +166,7 @@ function msub(r: usize, p: usize, q: usize): void {
 }
 
 /** r = p + q, p in p3, q cached (ref10 ge_add, "add-2008-hwcd-3"). r must not alias p. */
-function gAdd(r: usize, p: usize, q: usize): void {
+export function gAdd(r: usize, p: usize, q: usize): void {
   feAdd(cX(r), cY(p), cX(p));
   feSub(cY(r), cY(p), cX(p));
   feMul(cZ(r), cX(r), q);
@@ -155,7 +181,7 @@ function gAdd(r: usize, p: usize, q: usize): void {
 }
 
 /** r = p - q, p in p3, q cached (ref10 ge_sub). */
-function gSub(r: usize, p: usize, q: usize): void {
+export function gSub(r: usize, p: usize, q: usize): void {
   feAdd(cX(r), cY(p), cX(p));
   feSub(cY(r), cY(p), cX(p));
   feMul(cZ(r), cX(r), q + FE);
@@ -170,14 +196,14 @@ function gSub(r: usize, p: usize, q: usize): void {
 }
 
 /** p1p1 -> p2 */
-function toP2(r: usize, p: usize): void {
+export function toP2(r: usize, p: usize): void {
   feMul(cX(r), cX(p), cT(p));
   feMul(cY(r), cY(p), cZ(p));
   feMul(cZ(r), cZ(p), cT(p));
 }
 
 /** p1p1 -> p3 */
-function toP3(r: usize, p: usize): void {
+export function toP3(r: usize, p: usize): void {
   feMul(cX(r), cX(p), cT(p));
   feMul(cY(r), cY(p), cZ(p));
   feMul(cZ(r), cZ(p), cT(p));
@@ -185,7 +211,7 @@ function toP3(r: usize, p: usize): void {
 }
 
 /** p3 -> cached */
-function toCached(r: usize, p: usize): void {
+export function toCached(r: usize, p: usize): void {
   feAdd(r, cY(p), cX(p));
   feSub(r + FE, cY(p), cX(p));
   feCopy(r + 2 * FE, cZ(p));
@@ -212,7 +238,7 @@ const DEC_T: usize = memory.data(<i32>(5 * FE), 8);
  * needs [S]B - [k]A). Returns false when the encoding is refused: y >= p, x^2 = (y^2 - 1)/(d y^2 + 1) has no
  * square root, or x = 0 with the sign bit set. Public inputs only (variable time).
  */
-function decodeNeg(h: usize, s: usize): bool {
+export function decodeNeg(h: usize, s: usize): bool {
   if (!feIsCanonical(s)) return false; // step 1: y < p
   const u = DEC_T, v = DEC_T + FE, v3 = DEC_T + 2 * FE, vxx = DEC_T + 3 * FE, chk = DEC_T + 4 * FE;
   feFromBytes(cY(h), s);
@@ -254,7 +280,7 @@ function decodeNeg(h: usize, s: usize): bool {
 const BASE_TABLE: usize = memory.data(32 * 8 * <i32>PRE, 8);
 /** ODD_B[i] = (2i+1) B in precomp form, i < 64: the B side of the sliding window in verification. */
 const ODD_B_COUNT: i32 = 64;
-const ODD_B: usize = memory.data(ODD_B_COUNT * <i32>PRE, 8);
+export const ODD_B: usize = memory.data(ODD_B_COUNT * <i32>PRE, 8);
 let tablesReady = false;
 
 // Scratch for building the tables: 8 points (X, Y, Z) and 8 running products.
@@ -344,7 +370,7 @@ function buildTables(): void {
   tablesReady = true;
 }
 
-@inline function ensureTables(): void {
+@inline export function ensureTables(): void {
   if (!tablesReady) buildTables(); // a public flag
 }
 
@@ -403,7 +429,7 @@ function select(pos: i32, b: i32): void {
 }
 
 /** h = [a]B for a 32-byte little-endian a with a[31] <= 127. Constant time. */
-function scalarmultBase(h: usize, a: usize): void {
+export function scalarmultBase(h: usize, a: usize): void {
   ensureTables();
   // a = sum e[i] 16^i with e[i] in [-8, 8): nibbles, then re-centred by a carry (arithmetic, no branch).
   for (let i = 0; i < 32; i++) {
@@ -486,8 +512,8 @@ function slide(r: usize, a: usize, maxDigit: i32, maxWidth: i32): void {
   }
 }
 
-/** r (p2) = [a]A + [b]B for A in p3 (here A is already the negated public key). Variable time. */
-function doubleScalarmultVartime(r: usize, a: usize, A: usize, b: usize): void {
+/** out (p3) = [a]A + [b]B for A in p3 (here A is already the negated public key). Variable time. */
+function doubleScalarmultVartime(out: usize, a: usize, A: usize, b: usize): void {
   slide(SLIDE_A, a, 15, 6);
   slide(SLIDE_B, b, 127, 8);
   // A_ODD[i] = (2i+1) A
@@ -499,11 +525,16 @@ function doubleScalarmultVartime(r: usize, a: usize, A: usize, b: usize): void {
     toP3(DS_U, DS_T);
     toCached(A_ODD + <usize>i * CACHED, DS_U);
   }
+  const r = DS_R;
   feZero(cX(r));
   feOne(cY(r));
   feOne(cZ(r));
   let i = 255;
   while (i >= 0 && load<i8>(SLIDE_A + <usize>i) == 0 && load<i8>(SLIDE_B + <usize>i) == 0) i--;
+  if (i < 0) {
+    p3Zero(out); // both scalars zero
+    return;
+  }
   for (; i >= 0; i--) {
     p2Dbl(DS_T, r);
     const da = <i32>load<i8>(SLIDE_A + <usize>i);
@@ -522,8 +553,29 @@ function doubleScalarmultVartime(r: usize, a: usize, A: usize, b: usize): void {
       toP3(DS_U, DS_T);
       msub(DS_T, DS_U, ODD_B + <usize>((-db) >> 1) * PRE);
     }
-    toP2(r, DS_T);
+    if (i > 0) toP2(r, DS_T);
   }
+  toP3(out, DS_T);
+}
+
+const SO_T: usize = memory.data(<i32>P1P1, 8);
+const SO_S: usize = memory.data(<i32>P2, 8);
+
+/**
+ * True when [8]P is the identity, for P in p2 or p3 (read: X, Y, Z). For a decoded A or R this is "P has small
+ * order" (rule 4 of the header); for P = [S]B - R - [k]A it is the cofactored equation (rule 5). Three
+ * doublings, then the identity test X = 0 and Y = Z (projective: (0 : 1 : 1) up to Z). Public inputs only.
+ */
+export function timesEightIsIdentity(p: usize): bool {
+  p2Dbl(SO_T, p);
+  toP2(SO_S, SO_T);
+  p2Dbl(SO_T, SO_S);
+  toP2(SO_S, SO_T);
+  p2Dbl(SO_T, SO_S);
+  toP2(SO_S, SO_T);
+  if (feIsZero(cX(SO_S)) == 0) return false;
+  feSub(cX(SO_S), cY(SO_S), cZ(SO_S));
+  return feIsZero(cX(SO_S)) == 1;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -560,11 +612,8 @@ export function ed25519PublicKey(seed: usize, out: usize): void {
   wipeSigning();
 }
 
-/** Sign msg (RFC 8032 §5.1.6): out = R || S (64 bytes). Constant time in the seed and the nonce. */
-export function ed25519Sign(seed: usize, msg: usize, msgLen: usize, out: usize): void {
-  expandSeed(seed);
-  scalarmultBase(SG_P, SG_H);
-  encode(SG_A, SG_P); //                                A = [s]B
+/** The signature (RFC 8032 §5.1.6 steps 2-5) once SG_H (expanded seed) and SG_A (the public key) are set. */
+function signWithA(msg: usize, msgLen: usize, out: usize): void {
   // Step 2: r = SHA-512(prefix || M) mod L.
   sha512Init();
   sha512Update(SG_H + 32, 32);
@@ -583,36 +632,87 @@ export function ed25519Sign(seed: usize, msg: usize, msgLen: usize, out: usize):
   scReduce64(SG_K, SG_K);
   // Step 5: S = (r + k s) mod L.
   scMulAdd(out + 32, SG_K, SG_H, SG_R);
+}
+
+/** Sign msg (RFC 8032 §5.1.6): out = R || S (64 bytes). Constant time in the seed and the nonce. */
+export function ed25519Sign(seed: usize, msg: usize, msgLen: usize, out: usize): void {
+  expandSeed(seed);
+  scalarmultBase(SG_P, SG_H);
+  encode(SG_A, SG_P); //                                A = [s]B
+  signWithA(msg, msgLen, out);
   wipeSigning();
 }
 
-const VF_A: usize = memory.data(<i32>P3, 8);
-const VF_K: usize = memory.data(64, 8);
-const VF_R: usize = memory.data(<i32>P2, 8);
-const VF_ENC: usize = memory.data(32, 8);
+/** "webmls ed25519 A cache" (22 bytes): the domain of the cache check. */
+const CACHE_LABEL: usize = memory.data<u8>([
+  0x77, 0x65, 0x62, 0x6d, 0x6c, 0x73, 0x20, 0x65, 0x64, 0x32, 0x35, 0x35, 0x31, 0x39, 0x20, 0x41, 0x20, 0x63,
+  0x61, 0x63, 0x68, 0x65,
+]);
+const CACHE_LABEL_LEN: usize = 22;
+const SG_CHK: usize = memory.data(64, 8);
+
+/** SG_CHK[0..32] = SHA-512(label || seed || A)[0..32] (public: the seed is 256 bits of entropy). */
+function cacheCheck(seed: usize, A: usize): void {
+  sha512Init();
+  sha512Update(CACHE_LABEL, CACHE_LABEL_LEN);
+  sha512Update(seed, 32);
+  sha512Update(A, 32);
+  sha512Final(SG_CHK);
+}
 
 /**
- * Verify sig = R || S on msg under pk (RFC 8032 §5.1.7), strictly. Returns 1 or 0. Public inputs only.
- * R is not decoded to a point: [S]B - [k]A is computed and encoded canonically, and compared with R's bytes.
- * The canonical encoding of a point equals R exactly when R is a canonical encoding (y < p; x = 0 only with
- * a clear sign bit) of that same point, so this is the strict decoding of R and the comparison in one.
+ * ed25519Sign with a public key cache (see the header): cache = check (32) || A (32), read and rewritten.
+ * A from the cache is used only when its check matches SHA-512(label || seed || A) for this seed; otherwise
+ * A = [s]B is computed and the cache rewritten. The signature is the one ed25519Sign gives, in every case.
+ * Constant time in the seed and the nonce (the hit/miss branch depends on the public cache blob).
+ */
+export function ed25519SignCached(seed: usize, msg: usize, msgLen: usize, out: usize, cache: usize): void {
+  cacheCheck(seed, cache + 32);
+  let diff: u64 = 0;
+  for (let o: usize = 0; o < 32; o += 8) diff |= load<u64>(SG_CHK + o) ^ load<u64>(cache + o);
+  expandSeed(seed);
+  if (diff == 0) {
+    memory.copy(SG_A, cache + 32, 32);
+  } else {
+    scalarmultBase(SG_P, SG_H);
+    encode(SG_A, SG_P);
+    cacheCheck(seed, SG_A);
+    memory.copy(cache, SG_CHK, 32);
+    memory.copy(cache + 32, SG_A, 32);
+  }
+  signWithA(msg, msgLen, out);
+  wipe(SG_CHK, 64);
+  wipeSigning();
+}
+
+const VF_A: usize = memory.data(<i32>P3, 8); //  -A
+const VF_NR: usize = memory.data(<i32>P3, 8); // -R
+const VF_K: usize = memory.data(64, 8);
+const VF_P: usize = memory.data(<i32>P3, 8);
+const VF_C: usize = memory.data(<i32>CACHED, 8);
+const VF_T: usize = memory.data(<i32>P1P1, 8);
+const VF_Q: usize = memory.data(<i32>P2, 8);
+
+/**
+ * Verify sig = R || S on msg under pk (RFC 8032 §5.1.7) by the rule of the header: S < L, A and R strictly
+ * decoded and not of small order, and [8]([S]B - R - [k]A) = identity. Returns 1 or 0. Public inputs only.
  */
 export function ed25519Verify(pk: usize, msg: usize, msgLen: usize, sig: usize): i32 {
-  if (!scIsCanonical(sig + 32)) return 0; // S >= L (also refuses S + L malleability)
-  if (!feIsCanonical(sig)) return 0; //     R with y >= p (also refused by the comparison; cheaper here)
-  if (!decodeNeg(VF_A, pk)) return 0; //    A: canonical, on the curve; VF_A = -A
+  if (!scIsCanonical(sig + 32)) return 0; //                    rule 2: S < L
+  if (!decodeNeg(VF_A, pk) || timesEightIsIdentity(VF_A)) return 0; //   rules 3, 4 for A (VF_A = -A)
+  if (!decodeNeg(VF_NR, sig) || timesEightIsIdentity(VF_NR)) return 0; // rules 3, 4 for R (VF_NR = -R)
   ensureTables();
   sha512Init();
   sha512Update(sig, 32);
   sha512Update(pk, 32);
   sha512Update(msg, msgLen);
   sha512Final(VF_K);
-  scReduce64(VF_K, VF_K);
-  doubleScalarmultVartime(VF_R, VF_K, VF_A, sig + 32); // [k](-A) + [S]B
-  encode(VF_ENC, VF_R);
-  let diff: i32 = 0;
-  for (let i = 0; i < 32; i++) diff |= load<u8>(VF_ENC + <usize>i) ^ load<u8>(sig + <usize>i);
-  return <i32>(diff == 0);
+  scReduce64(VF_K, VF_K); //                                      k = SHA-512(R || A || M) mod L
+  doubleScalarmultVartime(VF_P, VF_K, VF_A, sig + 32); //         [S]B - [k]A
+  toCached(VF_C, VF_NR);
+  gAdd(VF_T, VF_P, VF_C); //                                      - R
+  toP2(VF_Q, VF_T);
+  return <i32>timesEightIsIdentity(VF_Q); //                      rule 5: [8](...) = identity
 }
 
 const BU_P: usize = memory.data(<i32>P3, 8);

@@ -1,11 +1,21 @@
-// Ed25519 (RFC 8032 §5.1) in the WASM core. Known answers: RFC 8032 §7.1 TEST 1, 2, 3, TEST 1024 and
-// TEST SHA(abc). Differential: @noble/curves ed25519 on 1,000 random seeds and messages (lengths 0, 1, 63, 64, 65,
-// 1000 and random): identical public keys and signatures (Ed25519 signing is deterministic), and verification.
-// Negative (strict RFC 8032 §5.1.7): S >= L (S + L malleability, S = L), non-canonical A and R (y >= p),
-// x = 0 with the sign bit set, A not on the curve, flipped bits in message / R / S / A, wrong lengths -> false.
+// Ed25519 (RFC 8032 §5.1) in the WASM core, and the @noble provider's verifier (sdk/src/crypto/noble.ts), which
+// must answer exactly as the core does. Known answers: RFC 8032 §7.1 TEST 1, 2, 3, TEST 1024 and TEST SHA(abc).
+// Differential: @noble/curves ed25519 on 1,000 random seeds and messages (lengths 0, 1, 63, 64, 65, 1000 and
+// random): identical public keys and signatures (Ed25519 signing is deterministic), and verification.
+// The verification rule (core-as/assembly/ed25519.ts header): lengths exact; S < L; A and R canonical (y < p,
+// no x = 0 with the sign bit) and on the curve; neither A nor R of small order; the cofactored equation
+// [8]([S]B - R - [k]A) = O. Negative cases: S >= L (S + L malleability, S = L), y >= p for A and R, x = 0 with
+// the sign bit, A off the curve, small-order A and R (the 8 torsion points), flipped bits, wrong lengths.
+// Positive torsion cases: R + T and A + T for T of order 2, 4, 8 are ACCEPTED (the cofactored equation holds and
+// neither A nor R is of small order), by the core and by the noble provider alike.
+// Three verifiers agree on 1,000 valid and 1,000 mutated signatures: the core, the noble provider's Signer, and
+// @noble/curves called directly with the strict checks written out here.
+// Signing with the public key cache (ed25519SignCached behind WasmCore.ed25519Sign) equals uncached signing and
+// @noble, also after the seed array is changed in place.
 import { ed25519 as nobleEd } from '@noble/curves/ed25519.js';
 import { sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
 import { loadCore } from '../../sdk/src/crypto/wasm.ts';
+import { nobleEd25519 } from '../../sdk/src/crypto/noble.ts';
 import { hex, toHex, concat, prng, utf8 } from '../lib/bytes.ts';
 
 const core = await loadCore();
@@ -109,17 +119,55 @@ const RFC8032 = [
   },
 ];
 
-/** A signature (R, S) with a chosen R, valid for public key A (any 32 bytes) if the verifier decodes A to the
- *  identity: then [S]B = R + [k]A holds for R = [S]B, whatever k is. */
-function sigForIdentityKey(s: bigint): Uint8Array {
-  return concat(baseMul(s), bigToLe(s));
+type Pt = InstanceType<typeof nobleEd.Point>;
+const Pt = nobleEd.Point;
+const modL = (x: bigint) => ((x % L) + L) % L;
+const kOf = (Rb: Uint8Array, Ab: Uint8Array, m: Uint8Array) => leToBig(nobleSha512(concat(Rb, Ab, m))) % L;
+
+/** The 8 torsion points [i]T8, i = 0..7, T8 of order 8 (its canonical encoding from "Taming the many EdDSAs"). */
+const T8 = Pt.fromBytes(hex('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a'));
+const TORSION: Pt[] = [Pt.ZERO];
+for (let i = 1; i < 8; i++) TORSION.push(TORSION[i - 1]!.add(T8));
+const orderOf = (T: Pt) => (T.is0() ? 1 : T.double().is0() ? 2 : T.double().double().is0() ? 4 : 8);
+
+/** A key (secret scalar a, public point A) from a seed, by the oracle. */
+function keyOf(seed: Uint8Array): { a: bigint; A: Pt; Ab: Uint8Array } {
+  const { scalar, pointBytes } = nobleEd.utils.getExtendedPublicKey(seed);
+  return { a: scalar, A: Pt.fromBytes(pointBytes), Ab: pointBytes };
 }
 
-/** A signature by secret scalar a (RFC 8032 §5.1.6) with the nonce point R given as raw bytes (which may be a
- *  non-canonical encoding): S = r + k a with k = H(R || A || M), valid when the verifier reads R as [r]B. */
-function sigWithRawR(a: bigint, A: Uint8Array, r: bigint, Rbytes: Uint8Array, msg: Uint8Array): Uint8Array {
-  const k = leToBig(nobleSha512(concat(Rbytes, A, msg))) % L;
-  return concat(Rbytes, bigToLe((r + k * a) % L));
+/**
+ * A signature by secret scalar a with nonce r, over the public key bytes Ab and the nonce point bytes Rb the
+ * caller chooses (which may differ from [a]B and [r]B by a torsion point): S = r + k a, k = H(Rb || Ab || M).
+ * Then [S]B - R - [k]A = -(T_R) - [k](T_A) for the torsion parts of R and A.
+ */
+function craft(a: bigint, Ab: Uint8Array, r: bigint, Rb: Uint8Array, msg: Uint8Array): Uint8Array {
+  return concat(Rb, bigToLe(modL(r + kOf(Rb, Ab, msg) * a)));
+}
+
+/** The rule, on @noble/curves directly: strict decoding, no small order, S < L, then the cofactored equation. */
+function strictNoble(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
+  if (pk.length !== 32 || sig.length !== 64) return false;
+  if (leToBig(sig.subarray(32)) >= L) return false;
+  for (const enc of [pk, sig.subarray(0, 32)]) {
+    let P: Pt;
+    try {
+      P = Pt.fromBytes(enc, false);
+    } catch {
+      return false;
+    }
+    if (P.isSmallOrder()) return false;
+  }
+  return nobleEd.verify(sig, msg, pk, { zip215: true });
+}
+
+/** The three verifiers (the third skipped when `reference` is false, for time); they must agree. */
+function verifyAll(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array, where: string, reference = true): boolean {
+  const w = core.ed25519Verify(pk, msg, sig);
+  const n = nobleEd25519.verify(pk, msg, sig);
+  const r = reference ? strictNoble(pk, msg, sig) : n;
+  if (w !== n || w !== r) throw new Error(`${where}: wasm ${w}, noble provider ${n}, strict @noble ${r}`);
+  return w;
 }
 
 describe('ed25519', () => {
@@ -187,56 +235,151 @@ describe('ed25519', () => {
     }
   });
 
-  it('refuses a non-canonical public key (y >= p) that would otherwise verify', () => {
-    // A = identity, canonically 01 00..00. With it, (R = [S]B, S) verifies for every message: RFC 8032 does not
-    // refuse small-order keys, so this is the control. y = p + 1 (ee ff..ff 7f) encodes the same point
-    // non-canonically, and must be refused by §5.1.3 step 1.
-    const msg = utf8('non-canonical A');
-    const sig = sigForIdentityKey(123456789n);
-    const canonical = bigToLe(1n);
-    const nonCanonical = bigToLe(P + 1n);
-    expect(core.ed25519Verify(canonical, msg, sig)).to.be.true;
-    expect(core.ed25519Verify(nonCanonical, msg, sig)).to.be.false;
-    // Same with bit 255 set: x = 0 with the sign bit set is refused too (§5.1.3 step 4).
-    const signBit = canonical.slice();
-    signBit[31]! |= 0x80;
-    expect(core.ed25519Verify(signBit, msg, sig)).to.be.false;
-    // A = (0, -1) (y = p - 1, x = 0) has order 2, so [k]A = O when k is even: pick a message for which k is even
-    // both for the canonical encoding and for the one with the sign bit set. Then the canonical key verifies
-    // (the control) and the sign-bit one is refused by the decoding rule alone.
-    const minusOne = bigToLe(P - 1n);
-    const minusOneSigned = minusOne.slice();
-    minusOneSigned[31]! |= 0x80;
-    const sig2 = sigForIdentityKey(987654321n);
-    const kOf = (A: Uint8Array, m: Uint8Array) => leToBig(nobleSha512(concat(sig2.subarray(0, 32), A, m))) % L;
-    let m2 = utf8('x');
-    for (let i = 0; kOf(minusOne, m2) % 2n !== 0n || kOf(minusOneSigned, m2) % 2n !== 0n; i++) m2 = utf8(`x${i}`);
-    expect(core.ed25519Verify(minusOne, m2, sig2)).to.be.true;
-    expect(core.ed25519Verify(minusOneSigned, m2, sig2)).to.be.false;
-    // Every y in [p, 2^255) is refused, whatever the signature.
+  it('refuses y >= p and x = 0 with the sign bit, for A and for R (RFC 8032 §5.1.3 steps 1 and 4)', () => {
+    // Every y in [p, 2^255) is a non-canonical encoding of y - p in [0, 19). No signature can be made for those
+    // points (no known discrete logarithm), so the control is that @noble's lenient ZIP-215 decoding accepts the
+    // encodings that are on the curve, while the strict decoding (and so every verifier) refuses them.
     const v = RFC8032[1]!;
+    const pk = hex(v.pk);
+    const msg = hex(v.msg);
+    const sig = hex(v.sig);
+    let lenientlyOnCurve = 0;
     for (let d = 0n; d < 19n; d++) {
-      expect(core.ed25519Verify(bigToLe(P + d), hex(v.msg), hex(v.sig))).to.be.false;
+      for (const signBit of [0, 0x80]) {
+        const enc = bigToLe(P + d);
+        enc[31]! |= signBit;
+        try {
+          Pt.fromBytes(enc, true);
+          lenientlyOnCurve++;
+        } catch {
+          /* not on the curve at all */
+        }
+        expect(verifyAll(enc, msg, sig, `A = p + ${d}`)).to.be.false;
+        expect(verifyAll(pk, msg, concat(enc, sig.subarray(32)), `R = p + ${d}`)).to.be.false;
+      }
+    }
+    expect(lenientlyOnCurve > 4).to.be.true; // y = 0 and y = 1 at least, in both sign flavours
+    // x = 0 happens for y = 1 and y = -1; with the sign bit set the encodings are refused.
+    for (const y of [1n, P - 1n]) {
+      const enc = bigToLe(y);
+      enc[31]! |= 0x80;
+      expect(verifyAll(enc, msg, sig, `A = ${y} with sign bit`)).to.be.false;
+      expect(verifyAll(pk, msg, concat(enc, sig.subarray(32)), `R = ${y} with sign bit`)).to.be.false;
     }
   });
 
-  it('refuses a non-canonical R (y >= p)', () => {
-    // Sign with nonce r = 0, so R is the identity: canonically 01 00..00, non-canonically p + 1.
-    const seed = hex(RFC8032[0]!.sk);
-    const { scalar, pointBytes } = nobleEd.utils.getExtendedPublicKey(seed);
-    const msg = utf8('non-canonical R');
-    const good = sigWithRawR(scalar, pointBytes, 0n, bigToLe(1n), msg);
-    expect(core.ed25519Verify(pointBytes, msg, good)).to.be.true; // the control
-    const bad = sigWithRawR(scalar, pointBytes, 0n, bigToLe(P + 1n), msg);
-    expect(core.ed25519Verify(pointBytes, msg, bad)).to.be.false;
-    const signBit = bigToLe(1n);
-    signBit[31]! |= 0x80; // x = 0 with the sign bit set
-    expect(core.ed25519Verify(pointBytes, msg, sigWithRawR(scalar, pointBytes, 0n, signBit, msg))).to.be.false;
-    // Every R with y in [p, 2^255) is refused.
-    for (let d = 0n; d < 19n; d++) {
-      const Rb = bigToLe(P + d);
-      expect(core.ed25519Verify(pointBytes, msg, sigWithRawR(scalar, pointBytes, 5n, Rb, msg))).to.be.false;
+  it('has the 8 torsion points right (orders 1, 8, 4, 8, 2, 8, 4, 8)', () => {
+    expect(TORSION.map(orderOf)).to.deep.equal([1, 8, 4, 8, 2, 8, 4, 8]);
+    // Their canonical encodings: the 8 small-order encodings of "Taming the many EdDSAs" (Table 1, canonical).
+    const encs = TORSION.map((T) => toHex(T.toBytes())).sort();
+    expect(encs).to.deep.equal(
+      [
+        '0000000000000000000000000000000000000000000000000000000000000000',
+        '0000000000000000000000000000000000000000000000000000000000000080',
+        '0100000000000000000000000000000000000000000000000000000000000000',
+        '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+        '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+        'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+        'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+        'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+      ].sort(),
+    );
+  });
+
+  it('refuses a small-order A (which, with the cofactored equation alone, would verify any message)', () => {
+    // A = T, R = [r]B, S = r: [S]B - R - [k]A = -[k]T, a torsion point, so [8](...) = O for every message.
+    const msg = utf8('weak key');
+    for (const T of TORSION) {
+      const Ab = T.toBytes();
+      const r = 123456789n;
+      const sig = concat(Pt.BASE.multiply(r).toBytes(), bigToLe(r));
+      expect(verifyAll(Ab, msg, sig, `A of order ${orderOf(T)}`)).to.be.false;
+      expect(verifyAll(Ab, utf8('another message'), sig, `A of order ${orderOf(T)}`)).to.be.false;
     }
+  });
+
+  it('refuses a small-order R (the cofactored equation would hold)', () => {
+    // R = T, S = k a: [S]B - R - [k]A = -T.
+    const { a, Ab } = keyOf(hex(RFC8032[0]!.sk));
+    const msg = utf8('small-order R');
+    for (const T of TORSION) {
+      const Rb = T.toBytes();
+      const sig = craft(a, Ab, 0n, Rb, msg);
+      expect(verifyAll(Ab, msg, sig, `R of order ${orderOf(T)}`)).to.be.false;
+    }
+  });
+
+  it('accepts R + T and A + T for torsion T of order 2, 4, 8 (cofactored equation; neither of small order)', () => {
+    // With the cofactorless equation these would pass or fail depending on k mod 8 (and, in a batch, on the
+    // random coefficients): that is why the rule is cofactored. A signer never makes such R or A by itself.
+    const rnd = prng(215);
+    let cofactorlessWouldRefuse = 0;
+    for (let i = 0; i < 48; i++) {
+      const T = TORSION[1 + (i % 7)]!;
+      const { a, A, Ab } = keyOf(rnd(32));
+      const msg = rnd(i);
+      const r = modL(leToBig(rnd(40)));
+      const R = Pt.BASE.multiply(r);
+      // R + T
+      const Rt = R.add(T).toBytes();
+      const sig1 = craft(a, Ab, r, Rt, msg);
+      expect(verifyAll(Ab, msg, sig1, `R + T (order ${orderOf(T)}), case ${i}`)).to.be.true;
+      // A + T: [S]B - R - [k](A + T) = -[k]T.
+      const At = A.add(T).toBytes();
+      const sig2 = craft(a, At, r, R.toBytes(), msg);
+      expect(verifyAll(At, msg, sig2, `A + T (order ${orderOf(T)}), case ${i}`)).to.be.true;
+      if (!T.multiplyUnsafe(kOf(R.toBytes(), At, msg)).is0()) cofactorlessWouldRefuse++;
+      // The same with a message the signature is not for: refused.
+      expect(verifyAll(At, concat(msg, utf8('!')), sig2, `A + T, wrong message, case ${i}`)).to.be.false;
+    }
+    expect(cofactorlessWouldRefuse > 10).to.be.true; // the cases really differ from the cofactorless rule
+  });
+
+  it('refuses S = L and S = L + s for a valid s, by every verifier', () => {
+    const v = RFC8032[2]!;
+    const pk = hex(v.pk);
+    const msg = hex(v.msg);
+    const sig = hex(v.sig);
+    const S = leToBig(sig.subarray(32));
+    expect(verifyAll(pk, msg, sig, 'control')).to.be.true;
+    expect(verifyAll(pk, msg, concat(sig.subarray(0, 32), bigToLe(L)), 'S = L')).to.be.false;
+    expect(verifyAll(pk, msg, concat(sig.subarray(0, 32), bigToLe(L + S)), 'S = L + s')).to.be.false;
+  });
+
+  it('the core and the noble provider agree on 1,000 valid and 1,000 mutated signatures (and the reference)', () => {
+    const rnd = prng(8033);
+    let valid = 0;
+    let mutatedAccepted = 0;
+    for (let i = 0; i < 1000; i++) {
+      const seed = rnd(32);
+      const msg = rnd(rnd(1)[0]! % 150);
+      const pk = core.ed25519PublicKey(seed);
+      const sig = core.ed25519Sign(seed, msg);
+      // The core and the noble provider on every case, the reference on every 4th (each @noble verify is ~1 ms).
+      const ref = i % 4 === 0;
+      if (verifyAll(pk, msg, sig, `valid ${i}`, ref)) valid++;
+      // One mutation per case: a bit of R, S, A or M, S + L, or a torsion point added to R or A.
+      const kind = i % 7;
+      let p2: Uint8Array = pk, m2: Uint8Array = msg, s2: Uint8Array = sig.slice();
+      const bit = rnd(2)[0]! | (rnd(1)[0]! << 8);
+      if (kind === 0) s2[(bit >> 3) % 32]! ^= 1 << (bit & 7);
+      else if (kind === 1) s2[32 + ((bit >> 3) % 32)]! ^= 1 << (bit & 7);
+      else if (kind === 2) (p2 = pk.slice())[(bit >> 3) % 32]! ^= 1 << (bit & 7);
+      else if (kind === 3) (m2 = concat(msg, new Uint8Array(1)))[(bit >> 3) % m2.length]! ^= 1 << (bit & 7);
+      else if (kind === 4) s2 = concat(sig.subarray(0, 32), bigToLe(leToBig(sig.subarray(32)) + L));
+      else {
+        const { a, A, Ab } = keyOf(seed);
+        const T = TORSION[1 + (i % 7)]!;
+        const r = modL(leToBig(rnd(40)));
+        const R = Pt.BASE.multiply(r);
+        if (kind === 5) s2 = craft(a, Ab, r, R.add(T).toBytes(), msg);
+        else s2 = craft(a, (p2 = A.add(T).toBytes()), r, R.toBytes(), msg);
+      }
+      if (verifyAll(p2, m2, s2, `mutated ${i} (kind ${kind})`, ref || kind >= 5)) mutatedAccepted++;
+    }
+    expect(valid).to.equal(1000);
+    // Torsion mutations (kinds 5, 6) are valid signatures under the rule; the others are not.
+    expect(mutatedAccepted).to.equal(Array.from({ length: 1000 }, (_, i) => i % 7 >= 5).filter(Boolean).length);
   });
 
   it('refuses a public key that is not on the curve', () => {
@@ -308,5 +451,26 @@ describe('ed25519', () => {
     const h = nobleSha512(seed);
     expect(all.includes(toHex(h.subarray(1, 31)))).to.be.false;
     expect(all.includes(toHex(h.subarray(32)))).to.be.false;
+  });
+
+  it('signs with the public key cache exactly as without it, also after the seed array changes in place', () => {
+    const rnd = prng(2020);
+    const seed = rnd(32);
+    for (let i = 0; i < 20; i++) {
+      const msg = rnd(i * 7);
+      const want = toHex(nobleEd.sign(msg, seed));
+      expect(toHex(core.ed25519Sign(seed, msg)), `sign ${i}`).to.equal(want); // first a miss, then hits
+      expect(toHex(core.ed25519SignUncached(seed, msg)), `uncached ${i}`).to.equal(want);
+      if (i % 5 === 4) seed.set(rnd(32)); // same array, new seed: the cached A must not be used
+    }
+    // Two arrays with the same seed, and a copy changed back and forth.
+    const s1 = rnd(32);
+    const s2 = s1.slice();
+    const msg = utf8('cache');
+    expect(toHex(core.ed25519Sign(s1, msg))).to.equal(toHex(core.ed25519Sign(s2, msg)));
+    s2[0]! ^= 1;
+    expect(toHex(core.ed25519Sign(s2, msg))).to.equal(toHex(nobleEd.sign(msg, s2)));
+    s2[0]! ^= 1;
+    expect(toHex(core.ed25519Sign(s2, msg))).to.equal(toHex(nobleEd.sign(msg, s1)));
   });
 });

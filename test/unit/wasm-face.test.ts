@@ -22,6 +22,7 @@ describe('wasm face', () => {
     throwsCode(() => core.chacha20poly1305Open(z(31), z(12), z(0), z(16)), 'BAD_LENGTH');
     throwsCode(() => core.x25519(z(32), z(31)), 'BAD_LENGTH');
     throwsCode(() => core.ed25519Sign(z(33), z(1)), 'BAD_LENGTH');
+    throwsCode(() => core.ed25519VerifyMany([z(32)], [z(1)], []), 'BAD_LENGTH');
     throwsCode(() => core.hkdfExpand(z(32), z(0), 255 * 32 + 1), 'BAD_LENGTH');
     throwsCode(() => core.aes128gcmOpen(z(16), z(12), z(0), z(15)), 'AEAD_DECRYPT');
   });

@@ -18,6 +18,16 @@ export interface Signer {
   publicKey(privateKey: Uint8Array): Uint8Array;
   sign(privateKey: Uint8Array, message: Uint8Array): Uint8Array;
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * Optional batch form of verify: entry i equals verify(publicKeys[i], messages[i], signatures[i]) (except with
+   * negligible probability). Called with three lists of one length and Uint8Array messages; keys and signatures
+   * may be anything (false). Without it, assembleSuite loops over verify.
+   */
+  verifyMany?(
+    publicKeys: readonly Uint8Array[],
+    messages: readonly Uint8Array[],
+    signatures: readonly Uint8Array[],
+  ): boolean[];
 }
 
 /** The HPKE half of the CipherSuite interface. */
@@ -102,6 +112,15 @@ export function assembleSuite(params: SuiteParams, parts: SuiteParts): CipherSui
   const { kdf, aead, signer } = parts;
   const maxExpand = 255 * kdf.Nh;
   const hashMany = parts.hashMany ?? ((ms: readonly Uint8Array[]) => ms.map((m) => parts.hash(m)));
+  const verifyOne = (pk: Uint8Array, message: Uint8Array, sig: Uint8Array): boolean => {
+    checkBytes('message', message);
+    if (!(pk instanceof Uint8Array) || !(sig instanceof Uint8Array)) return false;
+    try {
+      return signer.verify(pk, message, sig);
+    } catch {
+      return false;
+    }
+  };
   return {
     id: params.id,
     name: params.name,
@@ -164,14 +183,25 @@ export function assembleSuite(params: SuiteParams, parts: SuiteParts): CipherSui
       checkBytes('message', message);
       return wrap('CRYPTO', 'sign', () => signer.sign(sk, message));
     },
-    verify(pk, message, sig) {
-      checkBytes('message', message);
-      if (!(pk instanceof Uint8Array) || !(sig instanceof Uint8Array)) return false;
-      try {
-        return signer.verify(pk, message, sig);
-      } catch {
-        return false;
+    verify: verifyOne,
+    verifyMany(publicKeys, messages, signatures) {
+      if (
+        !Array.isArray(publicKeys) ||
+        !Array.isArray(messages) ||
+        !Array.isArray(signatures) ||
+        publicKeys.length !== messages.length ||
+        publicKeys.length !== signatures.length
+      )
+        throw new MlsError('BAD_LENGTH', 'verifyMany needs as many public keys, messages and signatures');
+      for (const m of messages) checkBytes('message', m);
+      if (signer.verifyMany) {
+        try {
+          return signer.verifyMany(publicKeys, messages, signatures);
+        } catch {
+          // An unexpected failure of the batch path: answer one by one (verify never throws for bad input).
+        }
       }
+      return publicKeys.map((pk, i) => verifyOne(pk, messages[i]!, signatures[i]!));
     },
 
     ...parts.hpke,

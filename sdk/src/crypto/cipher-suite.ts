@@ -82,6 +82,20 @@ export interface CipherSuite {
   sign(privateKey: Uint8Array, message: Uint8Array): Uint8Array;
   /** False (never a throw) for any malformed key or signature. */
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * Many verifications at once: entry i equals `verify(publicKeys[i], messages[i], signatures[i])` (except with
+   * probability <= 2^-100). Ed25519 on the WASM provider checks one random linear combination of the
+   * (cofactored) equations per chunk and, when it fails, narrows down to the bad entries; elsewhere a loop of
+   * verify. Use it wherever many signatures are checked together (a ratchet tree's leaves on join, the
+   * KeyPackages of a commit).
+   * @throws MlsError BAD_LENGTH when the three lists differ in length or a message is not a Uint8Array.
+   * @example const ok = cs.verifyMany(keys, tbsList, sigs); // ok[i]: boolean
+   */
+  verifyMany(
+    publicKeys: readonly Uint8Array[],
+    messages: readonly Uint8Array[],
+    signatures: readonly Uint8Array[],
+  ): boolean[];
 
   // --- HPKE (RFC 9180, base mode) ---
   hpkeGenerateKeyPair(): KeyPair;

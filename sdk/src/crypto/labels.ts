@@ -112,6 +112,29 @@ export function verifyWithLabel(
   return cs.verify(publicKey, signContent(label, content), signature);
 }
 
+/**
+ * VerifyWithLabel(publicKeys[i], Label, contents[i], signatures[i]) for every i (RFC 9420 §5.1.2), one label for
+ * all, through CipherSuite.verifyMany (batch verification on the WASM provider): entry i equals
+ * `verifyWithLabel(cs, publicKeys[i], label, contents[i], signatures[i])`.
+ * @throws MlsError BAD_LENGTH when the three lists differ in length or a content is not a Uint8Array.
+ * @example const ok = verifyManyWithLabel(cs, leafKeys, 'LeafNodeTBS', leafTbs, leafSigs); // boolean[]
+ */
+export function verifyManyWithLabel(
+  cs: CipherSuite,
+  publicKeys: readonly Uint8Array[],
+  label: Label,
+  contents: readonly Uint8Array[],
+  signatures: readonly Uint8Array[],
+): boolean[] {
+  if (!Array.isArray(contents) || contents.length !== publicKeys.length || contents.length !== signatures.length)
+    throw new MlsError('BAD_LENGTH', 'verifyManyWithLabel needs as many public keys, contents and signatures');
+  const messages = contents.map((c) => {
+    if (!(c instanceof Uint8Array)) throw new MlsError('BAD_LENGTH', 'content must be a Uint8Array');
+    return signContent(label, c);
+  });
+  return cs.verifyMany(publicKeys, messages, signatures);
+}
+
 /** EncryptContext = struct { opaque label<V> = "MLS 1.0 " + Label; opaque context<V>; } (RFC 9420 §5.1.3). */
 function encryptContext(label: Label, context: Uint8Array): Uint8Array {
   return encode((w) => w.opaque(mlsLabel(label)).opaque(context), 40 + context.length);

@@ -20,6 +20,7 @@ import { expand, extract } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { CHash } from '@noble/hashes/utils.js';
+import { bytesToNumberLE } from '@noble/curves/utils.js';
 import { MlsError } from '../errors.ts';
 import { assembleSuite, setNobleHooks, wrap, type HpkePart, type Signer } from './assemble.ts';
 import type { CipherSuite, CipherSuiteId } from './cipher-suite.ts';
@@ -140,8 +141,28 @@ export const p256Group = (kdf: Kdf): DhGroup => nistGroup(p256, 'P-256', HPKE_KE
 /** An EdDSA scheme as noble exposes it (ed25519, ed448). */
 export type EdwardsLike = typeof ed25519;
 
-/** EdDSA (RFC 8032) with raw-seed private keys; strict verification (no ZIP-215 leniency), like the WASM core. */
+/**
+ * EdDSA (RFC 8032) with raw-seed private keys and the verification rule of the WASM core (core-as/assembly/
+ * ed25519.ts header), so both providers give the same answer on every input:
+ *   exact lengths; S < L; A and R decode strictly (y < p, on the curve, no x = 0 with the sign bit: noble's
+ *   Point.fromBytes with zip215 false); neither A nor R of small order (isSmallOrder); then the cofactored
+ *   equation [8]([S]B - R - [k]A) = O (noble's verify with zip215 true is cofactored, and after the checks above
+ *   its more lenient decoding has nothing left to accept).
+ * Cofactored because batch verification (verifyMany) must agree with one-by-one verification, which holds only
+ * for the cofactored equation ("Taming the many EdDSAs", 2020; ZIP-215).
+ * Ed448 (noble-extra.ts, suites 4-7) uses this too: the same rule with cofactor 4; it has no WASM counterpart
+ * and no batch equation (verifyMany is a loop of verify there).
+ */
 export function eddsaSigner(curve: EdwardsLike, keyLen: number, sigLen: number): Signer {
+  const L = curve.Point.CURVE().n;
+  const strictPoint = (b: Uint8Array) => {
+    try {
+      const P = curve.Point.fromBytes(b, false);
+      return P.isSmallOrder() ? undefined : P;
+    } catch {
+      return undefined;
+    }
+  };
   return {
     privateKeyLength: keyLen,
     keyGen() {
@@ -150,7 +171,12 @@ export function eddsaSigner(curve: EdwardsLike, keyLen: number, sigLen: number):
     },
     publicKey: (sk) => curve.getPublicKey(sk),
     sign: (sk, m) => curve.sign(m, sk),
-    verify: (pk, m, sig) => pk.length === keyLen && sig.length === sigLen && curve.verify(sig, m, pk, { zip215: false }),
+    verify(pk, m, sig) {
+      if (pk.length !== keyLen || sig.length !== sigLen) return false;
+      if (bytesToNumberLE(sig.subarray(keyLen)) >= L) return false; //    S < L
+      if (!strictPoint(pk) || !strictPoint(sig.subarray(0, keyLen))) return false; // A, R: strict, not small order
+      return curve.verify(sig, m, pk, { zip215: true }); //                cofactored
+    },
   };
 }
 export const nobleEd25519: Signer = eddsaSigner(ed25519, 32, 64);

@@ -55,6 +55,7 @@ function wasmEd25519(core: WasmCore): Signer {
     publicKey: (seed) => core.ed25519PublicKey(seed),
     sign: (seed, m) => core.ed25519Sign(seed, m),
     verify: (pk, m, sig) => core.ed25519Verify(pk, m, sig),
+    verifyMany: (pks, ms, sigs) => core.ed25519VerifyMany(pks, ms, sigs),
   };
 }
 

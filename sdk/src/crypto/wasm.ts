@@ -13,6 +13,11 @@ import { MlsError } from '../errors.ts';
 import { wasmUrl } from './wasm-url.ts';
 
 type Ptr = number;
+
+/** Entries per call of the core's batch verification (bounded linear memory; measured in bench/crypto.ts). */
+const ED25519_BATCH_CHUNK = 1024;
+/** Below this many entries, one-by-one verification is as fast as the batch equation (measured). */
+const ED25519_BATCH_MIN = 2;
 interface CoreExports {
   memory: WebAssembly.Memory;
   heapBase(): Ptr;
@@ -30,7 +35,10 @@ interface CoreExports {
   x25519Base(s: Ptr, out: Ptr): void;
   ed25519PublicKey(seed: Ptr, out: Ptr): void;
   ed25519Sign(seed: Ptr, m: Ptr, mn: number, out: Ptr): void;
+  ed25519SignCached(seed: Ptr, m: Ptr, mn: number, out: Ptr, cache: Ptr): void;
   ed25519Verify(pk: Ptr, m: Ptr, mn: number, sig: Ptr): number;
+  ed25519VerifyBatchWorkSize(n: number): number;
+  ed25519VerifyBatch(n: number, pks: Ptr, sigs: Ptr, msgs: Ptr, lens: Ptr, zs: Ptr, status: Ptr, work: Ptr): number;
   hpkeDeriveKeyPair(ikm: Ptr, ikmn: number, sk: Ptr, pk: Ptr): void;
   hpkeSetupBaseS(aead: number, pkR: Ptr, ikmE: Ptr, ikmEn: number, info: Ptr, infon: number, enc: Ptr, ctx: Ptr): number;
   hpkeSetupBaseR(aead: number, enc: Ptr, skR: Ptr, info: Ptr, infon: number, ctx: Ptr): number;
@@ -86,6 +94,16 @@ export class WasmCore {
   readonly #x: CoreExports;
   readonly #base: number;
   #mem: Uint8Array;
+  /**
+   * Ed25519 public key cache, per seed array: the core's 64-byte blob check || A (ed25519SignCached). Signing
+   * then skips A = [s]B (a fixed-base multiplication and an inversion, about half the cost of a signature). The
+   * core uses A from the blob only when check = SHA-512(label || seed || A) for the seed it is signing with, so
+   * a seed array changed in place, or a blob that does not belong to it, misses and A is recomputed: a public
+   * key that does not belong to the seed never enters a signature (two signatures of one message under two
+   * public keys would give away the secret scalar). The blob holds no secret. A WeakMap: the entry goes when
+   * the seed array does.
+   */
+  readonly #edCache = new WeakMap<Uint8Array, Uint8Array>();
 
   constructor(instance: WebAssembly.Instance) {
     this.#x = instance.exports as unknown as CoreExports;
@@ -281,7 +299,24 @@ export class WasmCore {
     return this.#take(o, C.ED25519_PUBLIC_LEN, o + C.ED25519_PUBLIC_LEN);
   }
 
+  /** Ed25519 signature (RFC 8032 §5.1.6): deterministic, so equal to any RFC 8032 signer's. */
   ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array {
+    checkLen('seed', seed, C.ED25519_SEED_LEN);
+    checkBytes('message', message);
+    const blob = this.#edCache.get(seed) ?? new Uint8Array(64); // all zero: a miss
+    const p = this.#arena(C.ED25519_SEED_LEN + 64 + C.ED25519_SIG_LEN + message.length);
+    const c = this.#put(p, seed);
+    const o = this.#put(c, blob);
+    const m = o + C.ED25519_SIG_LEN;
+    this.#put(m, message);
+    this.#x.ed25519SignCached(p, m, message.length, o, c);
+    blob.set(this.#mem.subarray(c, c + 64));
+    this.#edCache.set(seed, blob);
+    return this.#take(o, C.ED25519_SIG_LEN, m + message.length);
+  }
+
+  /** Ed25519 signature without the public key cache (each call computes A = [s]B): tests and benchmarks. */
+  ed25519SignUncached(seed: Uint8Array, message: Uint8Array): Uint8Array {
     checkLen('seed', seed, C.ED25519_SEED_LEN);
     checkBytes('message', message);
     const p = this.#arena(C.ED25519_SEED_LEN + message.length + C.ED25519_SIG_LEN);
@@ -303,6 +338,113 @@ export class WasmCore {
     const ok = this.#x.ed25519Verify(p, m, message.length, s);
     this.#wipe(end);
     return ok === 1;
+  }
+
+  /**
+   * Ed25519 verification of many signatures: entry i is `ed25519Verify(publicKeys[i], messages[i],
+   * signatures[i])` (except with probability <= 2^-128 per batch), by the core's batch equation over chunks of
+   * `chunk` entries (random 128-bit coefficients from crypto.getRandomValues). When a chunk's equation fails,
+   * it is split in `split` parts and each part checked again, down to parts of fewer than `minBatch` entries,
+   * which are verified one by one: the results name the bad entries. Public inputs only.
+   * @throws MlsError BAD_LENGTH when the three lists differ in length or a message is not a Uint8Array.
+   * @example const ok = core.ed25519VerifyMany(keys, msgs, sigs); // ok[i] === core.ed25519Verify(keys[i], ...)
+   */
+  ed25519VerifyMany(
+    publicKeys: readonly Uint8Array[],
+    messages: readonly Uint8Array[],
+    signatures: readonly Uint8Array[],
+    opts: {
+      readonly chunk?: number;
+      readonly minBatch?: number;
+      readonly split?: number;
+      /** Filled with counts (tests, benchmarks): batch equations checked, of which failed; single verifications. */
+      readonly stats?: { batches: number; batchFailures: number; singles: number };
+    } = {},
+  ): boolean[] {
+    const n = publicKeys.length;
+    if (!Array.isArray(publicKeys) || !Array.isArray(messages) || !Array.isArray(signatures) ||
+        messages.length !== n || signatures.length !== n)
+      throw new MlsError('BAD_LENGTH', 'ed25519VerifyMany needs as many public keys, messages and signatures');
+    for (const m of messages) checkBytes('message', m);
+    const chunk = Math.max(1, Math.min(4096, opts.chunk ?? ED25519_BATCH_CHUNK));
+    const minBatch = Math.max(1, opts.minBatch ?? ED25519_BATCH_MIN);
+    const split = Math.max(2, opts.split ?? 8);
+    const out: boolean[] = new Array<boolean>(n).fill(false);
+    const stats = opts.stats ?? { batches: 0, batchFailures: 0, singles: 0 };
+    const single = (i: number) => {
+      stats.singles++;
+      out[i] = this.ed25519Verify(publicKeys[i]!, messages[i]!, signatures[i]!);
+    };
+    // Wrong types or lengths are false outright (as ed25519Verify answers them); the rest go to the core.
+    const ids: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const pk = publicKeys[i];
+      const sig = signatures[i];
+      if (pk instanceof Uint8Array && pk.length === C.ED25519_PUBLIC_LEN && sig instanceof Uint8Array &&
+          sig.length === C.ED25519_SIG_LEN)
+        ids.push(i);
+    }
+    const check = (part: number[]): void => {
+      if (part.length < minBatch) {
+        for (const i of part) single(i);
+        return;
+      }
+      const { ok, status } = this.#verifyBatch(part, publicKeys, messages, signatures);
+      stats.batches++;
+      const pass = part.filter((_, j) => status[j] === 1); // the others fail the per-signature checks
+      if (ok) {
+        for (const i of pass) out[i] = true;
+        return;
+      }
+      stats.batchFailures++;
+      if (pass.length < minBatch || pass.length <= split) {
+        for (const i of pass) single(i);
+        return;
+      }
+      const size = Math.ceil(pass.length / split);
+      for (let s = 0; s < pass.length; s += size) check(pass.slice(s, s + size));
+    };
+    for (let s = 0; s < ids.length; s += chunk) check(ids.slice(s, s + chunk));
+    return out;
+  }
+
+  /** One call of the core's batch equation over entries `ids`: its answer, and each entry's status byte. */
+  #verifyBatch(
+    ids: readonly number[],
+    publicKeys: readonly Uint8Array[],
+    messages: readonly Uint8Array[],
+    signatures: readonly Uint8Array[],
+  ): { ok: boolean; status: Uint8Array } {
+    const k = ids.length;
+    let msgBytes = 0;
+    for (const i of ids) msgBytes += messages[i]!.length;
+    const align = (x: number) => (x + 15) & ~15;
+    const work = this.#x.ed25519VerifyBatchWorkSize(k);
+    // Arena: pks | sigs | lens | zs | status | msgs | work (each 16-aligned).
+    const pks = this.#base;
+    const sigs = pks + k * C.ED25519_PUBLIC_LEN;
+    const lens = align(sigs + k * C.ED25519_SIG_LEN);
+    const zs = align(lens + 4 * k);
+    const st = align(zs + 16 * k);
+    const msgs = align(st + k);
+    const w = align(msgs + msgBytes);
+    this.#arena(w + work - this.#base);
+    const mem = this.#mem;
+    const dv = new DataView(mem.buffer);
+    let mp = msgs;
+    for (let j = 0; j < k; j++) {
+      const i = ids[j]!;
+      mem.set(publicKeys[i]!, pks + j * C.ED25519_PUBLIC_LEN);
+      mem.set(signatures[i]!, sigs + j * C.ED25519_SIG_LEN);
+      dv.setUint32(lens + 4 * j, messages[i]!.length, true);
+      mem.set(messages[i]!, mp);
+      mp += messages[i]!.length;
+    }
+    crypto.getRandomValues(mem.subarray(zs, zs + 16 * k)); // k <= 4096: at most 65,536 bytes
+    const ok = this.#x.ed25519VerifyBatch(k, pks, sigs, msgs, lens, zs, st, w) === 1;
+    const status = mem.slice(st, st + k);
+    this.#wipe(w + work);
+    return { ok, status };
   }
 
   /** DeriveKeyPair (RFC 9180 §7.1.3) for DHKEM(X25519, HKDF-SHA256). */
@@ -589,6 +731,11 @@ export const ed25519PublicKey = (seed: Uint8Array) => core().ed25519PublicKey(se
 export const ed25519Sign = (seed: Uint8Array, message: Uint8Array) => core().ed25519Sign(seed, message);
 export const ed25519Verify = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) =>
   core().ed25519Verify(publicKey, message, signature);
+export const ed25519VerifyMany = (
+  publicKeys: readonly Uint8Array[],
+  messages: readonly Uint8Array[],
+  signatures: readonly Uint8Array[],
+) => core().ed25519VerifyMany(publicKeys, messages, signatures);
 export const hpkeSealBase = (suite: HpkeSuite, pkR: Uint8Array, info: Uint8Array, aad: Uint8Array, pt: Uint8Array) =>
   core().hpkeSealBase(suite, pkR, info, aad, pt);
 export const hpkeOpenBase = (
