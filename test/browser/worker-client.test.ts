@@ -82,6 +82,30 @@ async function rawRecords(name: string): Promise<string[]> {
   return out;
 }
 
+/** The raw (sealed) records of a database by store, each flattened to hex. */
+async function rawByStore(name: string): Promise<Record<string, string[]>> {
+  const db = await new Promise<IDBDatabase>((res, rej) => {
+    const r = indexedDB.open(name);
+    r.onsuccess = () => res(r.result);
+    r.onerror = () => rej(r.error);
+  });
+  const flat = (v: unknown): string => {
+    if (v instanceof ArrayBuffer) return toHex(new Uint8Array(v));
+    if (ArrayBuffer.isView(v)) return toHex(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    if (v !== null && typeof v === 'object' && !(v instanceof CryptoKey)) return Object.values(v).map(flat).join('|');
+    return String(v);
+  };
+  const out: Record<string, string[]> = {};
+  for (const store of Array.from(db.objectStoreNames))
+    out[store] = await new Promise<string[]>((res, rej) => {
+      const r = db.transaction(store).objectStore(store).getAll();
+      r.onsuccess = () => res((r.result as unknown[]).map(flat));
+      r.onerror = () => rej(r.error);
+    });
+  db.close();
+  return out;
+}
+
 /** The unsealed records of a client (through the worker's storage), flattened to hex. */
 async function openRecords(c: MlsClient): Promise<string> {
   return (await debugHooks(c).records()).map((r) => `${r.store}:${toHex(r.key)}=${toHex(r.value)}`).join('\n');
@@ -295,6 +319,31 @@ describe('createWorkerClient (Chromium, IndexedDB)', () => {
       }
     }
     expect(checked).to.be.greaterThan(30);
+    for (const c of [alice, bob, carol]) await c.close();
+  });
+
+  it('a message rewrites only the sealed secret tree record; the sealed state record stays as it was', async () => {
+    const { alice, bob, carol, ga, gb } = await threeMembers();
+    const name = (await bob.identity()).databaseName;
+    await gb.receive(await ga.send(utf8('warm up')));
+    const before = await rawByStore(name);
+    expect(before.secrets!.length).to.equal(1); // the current epoch's tree only
+    await gb.receive(await ga.send(utf8('one more')));
+    const afterReceive = await rawByStore(name);
+    expect(afterReceive.groups).to.deep.equal(before.groups); // same IV and ciphertext: not rewritten
+    expect(afterReceive.secrets).not.to.deep.equal(before.secrets);
+    await gb.send(utf8('and a reply'));
+    const afterSend = await rawByStore(name);
+    expect(afterSend.groups).to.deep.equal(before.groups);
+    expect(afterSend.secrets).not.to.deep.equal(afterReceive.secrets);
+    // An epoch change rewrites both, and the old epoch's tree record goes in the same transaction.
+    const u = await ga.update();
+    await ga.confirm();
+    await gb.receive(u.commit);
+    const afterCommit = await rawByStore(name);
+    expect(afterCommit.groups).not.to.deep.equal(before.groups);
+    expect(afterCommit.secrets!.length).to.equal(1);
+    expect(afterCommit.secrets).not.to.deep.equal(afterSend.secrets);
     for (const c of [alice, bob, carol]) await c.close();
   });
 

@@ -5,7 +5,8 @@
  * (`navigator.locks`) where present, which excludes every tab and worker of the origin; otherwise an in-process
  * async mutex (Node, old browsers), which excludes callers in this JavaScript realm only. Every operation that
  * advances a group (merge, commit, processing a message that deletes keys) takes the lock, re-reads the group's
- * epoch from storage inside it (`getMeta('groups', …)`), and reloads when another tab moved ahead.
+ * record version from storage inside it (a `getMeta`, no unsealing; see client/engine.ts for which record), and
+ * reloads when another tab wrote the group.
  * Locks are not re-entrant: calling withGroupLock for the same group inside `fn` waits forever.
  *
  * `EpochChannel` is a hint on top: after merging, a tab announces (groupId, epoch) over BroadcastChannel so other
