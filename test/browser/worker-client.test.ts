@@ -347,6 +347,38 @@ describe('createWorkerClient (Chromium, IndexedDB)', () => {
     for (const c of [alice, bob, carol]) await c.close();
   });
 
+  it('after an abrupt terminate, a new worker restores the group; consumed message keys are not in IndexedDB', async () => {
+    const bobDb = dbName('bob-t');
+    const w = worker();
+    const alice = await client('alice-t');
+    const bob = await createWorkerClient({ identity: 'bob', databaseName: bobDb, debug: true, worker: w } as WorkerClientOptions);
+    const ga = await alice.createGroup();
+    const out = await ga.add([(await bob.createKeyPackages(1))[0]!.message]);
+    await ga.confirm();
+    const gb = await bob.joinFromWelcome(out.welcome!);
+    const m0 = await ga.send(utf8('m0'));
+    expect(app(await gb.receive(m0)).data).to.equal('m0');
+    const r1 = (await debugHooks(bob).ratchet(gb.groupId, 0))!.application;
+    // A tree write that fails in IndexedDB consumes nothing: the retry decrypts.
+    const m1 = await ga.send(utf8('m1'));
+    await debugHooks(bob).failNextCommit();
+    await rejectsCode(gb.receive(m1), 'STORAGE');
+    expect(await openRecords(bob)).to.contain(toHex(r1.secret));
+    expect(app(await gb.receive(m1)).data).to.equal('m1');
+    w.terminate(); // abrupt: no close()
+    const bob2 = await createWorkerClient({ databaseName: bobDb, debug: true } as WorkerClientOptions);
+    const gb2 = await bob2.openGroup(gb.groupId);
+    expect(gb2.epoch).to.equal(1n);
+    expect(await openRecords(bob2)).not.to.contain(toHex(r1.secret));
+    await rejectsCode(gb2.receive(m1), 'REPLAY');
+    await rejectsCode(gb2.receive(m0), 'REPLAY');
+    expect(app(await gb2.receive(await ga.send(utf8('m2')))).data).to.equal('m2');
+    expect(app(await ga.receive(await gb2.send(utf8('back')))).data).to.equal('back');
+    await agree(ga, gb2);
+    await bob2.close();
+    await alice.close();
+  });
+
   it('two tabs (two workers on one database) racing update(): one epoch advance, the other reloads, no fork', async () => {
     const { alice, bob, carol, ga, gb, gc } = await threeMembers();
     const tab2 = await createWorkerClient({ databaseName: (await alice.identity()).databaseName });
