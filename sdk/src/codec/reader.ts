@@ -39,6 +39,10 @@ export class Reader {
   get offset(): number {
     return this.#pos;
   }
+  /** A view of the bytes read since offset `start` (e.g. a struct's encoding, to intern its decoded value). */
+  since(start: number): Uint8Array {
+    return this.#buf.subarray(start, this.#pos);
+  }
   /** Bytes left in the current region (the input, or the vector being read). */
   get remaining(): number {
     return this.#end - this.#pos;

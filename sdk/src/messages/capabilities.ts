@@ -16,6 +16,7 @@
  * group (default types not listed, credential type listed, required capabilities) belong to validation.
  */
 import type { Reader } from '../codec/reader.ts';
+import { bytesKey } from '../crypto/bytes.ts';
 import type { Writer } from '../codec/writer.ts';
 
 export interface Capabilities {
@@ -36,14 +37,34 @@ export function encodeCapabilities(w: Writer, c: Capabilities): void {
   w.vector(c.credentials, u16);
 }
 
+/**
+ * Decoded capability lists by their encoding. The members of a group mostly run the same software, so their
+ * leaves carry equal lists (GREASE makes whole Capabilities differ, §13.5, but each list has only a few
+ * variants): sharing one frozen array per variant saves ~600 bytes of heap per leaf, a third of a member's share
+ * of a large tree. Bounded; a full table is simply dropped.
+ */
+const interned = new Map<string, readonly number[]>();
+const INTERN_MAX = 1024;
+
+function list(r: Reader, field: string): readonly number[] {
+  const start = r.offset;
+  const v = r.vector(field, (r) => r.u16(field));
+  const key = field + bytesKey(r.since(start));
+  const known = interned.get(key);
+  if (known !== undefined) return known;
+  if (interned.size >= INTERN_MAX) interned.clear();
+  interned.set(key, Object.freeze(v));
+  return v;
+}
+
 /** @throws MlsError DECODE naming the field (e.g. an odd byte length in `cipher_suites`). */
 export function decodeCapabilities(r: Reader): Capabilities {
   return {
-    versions: r.vector('versions', (r) => r.u16('versions')),
-    cipherSuites: r.vector('cipher_suites', (r) => r.u16('cipher_suites')),
-    extensions: r.vector('extensions', (r) => r.u16('extensions')),
-    proposals: r.vector('proposals', (r) => r.u16('proposals')),
-    credentials: r.vector('credentials', (r) => r.u16('credentials')),
+    versions: list(r, 'versions'),
+    cipherSuites: list(r, 'cipher_suites'),
+    extensions: list(r, 'extensions'),
+    proposals: list(r, 'proposals'),
+    credentials: list(r, 'credentials'),
   };
 }
 

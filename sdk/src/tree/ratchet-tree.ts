@@ -6,15 +6,15 @@
  * dropped again on output), plus a parallel cache of tree hashes (§7.8). Private keys live elsewhere (treekem.ts
  * `TreePrivateKeys`), so a public tree can be copied, serialized and shown without secrets in it.
  *
- * Tree-hash cache: `#hashes[x]` is the tree hash of node x under `#hashSuite`, or undefined when not known. Every
+ * Tree-hash cache (hash-cache.ts, packed and copy-on-write): node x's tree hash, or nothing when not known. Every
  * mutation clears the entry of the changed node and of all its ancestors, so the set of missing entries is closed
  * upward: when a node's hash is cached, the hashes of its whole subtree are cached too. tree-hash.ts relies on this
  * to recompute only the missing (changed) paths. Extension keeps every cached hash (a subtree's hash does not
  * depend on the tree around it); truncation keeps those of the remaining nodes.
  *
  * Node objects (`Node`, `LeafNode`, `ParentNode`) are treated as immutable values: a change stores a new object.
- * Hence `clone()` is a shallow copy of two arrays — O(N) pointer copies, a fraction of a millisecond at 50,000
- * members — and the right tool for a staged next-epoch state (DESIGN.md "validate, then merge").
+ * Hence `clone()` is a shallow copy of the node array — O(N) pointer copies, a fraction of a millisecond at 50,000
+ * members — plus O(1) for the hash cache and the key index, and the right tool for a staged next-epoch state (DESIGN.md "validate, then merge").
  *
  * Free-leaf hint: `#freeHint` is a lower bound on the leftmost blank leaf (every leaf below it is non-blank), so
  * `nextFreeLeaf` scans from there and a commit of N Adds costs O(N) leaf probes in all, not O(N²). Blanking a leaf
@@ -32,6 +32,7 @@ import { MlsError } from '../errors.ts';
 import { checkRatchetTreeShape, NodeType, type Node, type ParentNode, type RatchetTree } from '../messages/ratchet-tree.ts';
 import type { LeafNode } from '../messages/leaf-node.ts';
 import type { MemberIndex } from '../messages/validate.ts';
+import { HashCache } from './hash-cache.ts';
 import { TreeKeyIndex } from './key-index.ts';
 import {
   isLeaf,
@@ -89,8 +90,7 @@ export function sortedHas(list: readonly LeafIndex[], l: number): boolean {
 
 export class TreeState {
   #nodes: (Node | null)[];
-  #hashes: (Uint8Array | undefined)[];
-  #hashSuite: number | undefined;
+  readonly #hashes: HashCache;
   /** Every leaf below this index is non-blank (a lower bound on the leftmost blank leaf; see the file header). */
   #freeHint: number;
   /** Built on first use; see the file header. */
@@ -98,21 +98,19 @@ export class TreeState {
 
   private constructor(
     nodes: (Node | null)[],
-    hashes: (Uint8Array | undefined)[],
-    hashSuite: number | undefined,
+    hashes: HashCache,
     freeHint: number,
     index?: TreeKeyIndex,
   ) {
     this.#nodes = nodes;
     this.#hashes = hashes;
-    this.#hashSuite = hashSuite;
     this.#freeHint = freeHint;
     this.#index = index;
   }
 
   /** A one-member tree holding `leaf` at leaf 0 (group creation, §11). */
   static create(leaf: LeafNode): TreeState {
-    return new TreeState([{ nodeType: NodeType.leaf, leaf }], [undefined], undefined, 1);
+    return new TreeState([{ nodeType: NodeType.leaf, leaf }], new HashCache(), 1);
   }
 
   /**
@@ -129,7 +127,7 @@ export class TreeState {
     const n = nodeWidth(fullLeaves(leafWidth(wire.length)));
     const nodes: (Node | null)[] = new Array(n);
     for (let i = 0; i < n; i++) nodes[i] = i < wire.length ? (wire[i] ?? null) : null;
-    return new TreeState(nodes, new Array(n).fill(undefined), undefined, 0);
+    return new TreeState(nodes, new HashCache(), 0);
   }
 
   /** The wire `ratchet_tree` (§12.4.3.3): the node array without trailing blank nodes. */
@@ -141,7 +139,7 @@ export class TreeState {
 
   /** A copy for a staged state: later changes to either tree do not affect the other. O(N) pointer copies. */
   clone(): TreeState {
-    return new TreeState(this.#nodes.slice(), this.#hashes.slice(), this.#hashSuite, this.#freeHint, this.#index?.fork());
+    return new TreeState(this.#nodes.slice(), this.#hashes.clone(), this.#freeHint, this.#index?.fork());
   }
 
   /** The key index, built now if needed. */
@@ -289,10 +287,10 @@ export class TreeState {
   #invalidateUp(x: number): void {
     const r = this.root;
     const h = this.#hashes;
-    h[x] = undefined;
+    h.delete(x);
     while (x !== r) {
       x = parentOf(x);
-      h[x] = undefined;
+      h.delete(x);
     }
   }
 
@@ -317,10 +315,7 @@ export class TreeState {
   /** Double the number of leaves: a new blank root over the old tree and an all-blank right subtree (§7.7). */
   extend(): void {
     const n = this.#nodes.length;
-    for (let i = 0; i <= n; i++) {
-      this.#nodes.push(null);
-      this.#hashes.push(undefined);
-    }
+    for (let i = 0; i <= n; i++) this.#nodes.push(null);
     // The old root's hash stays valid; the new root (index n) and the new subtree are uncached. The missing set
     // stays closed upward: the new root is missing, and the new subtree's nodes are missing with it.
   }
@@ -407,7 +402,7 @@ export class TreeState {
     if (n < this.#nodes.length) {
       if (this.#index !== undefined) for (let x = n; x < this.#nodes.length; x++) if (this.#nodes[x] !== null) this.#put(x, null);
       this.#nodes.length = n;
-      this.#hashes.length = n;
+      this.#hashes.truncate(n);
     }
   }
 
@@ -493,27 +488,21 @@ export class TreeState {
 
   // --- tree-hash cache (used by tree-hash.ts and parent-hash.ts; not for other callers) ---
 
-  /** @internal The cached tree hash of x for suite `suite`, if any. */
+  /** @internal The cached tree hash of x for suite `suite` (a copy), if any. */
   cachedHash(x: number, suite: number): Uint8Array | undefined {
-    if (this.#hashSuite !== suite) {
-      // A cache filled under another suite is worthless: drop it (trees are single-suite; this is a guard).
-      this.#hashes.fill(undefined);
-      this.#hashSuite = suite;
-      return undefined;
-    }
-    return this.#hashes[x];
+    return this.#hashes.get(x, suite);
+  }
+  /** @internal True when the tree hash of x for suite `suite` is cached. */
+  hasHash(x: number, suite: number): boolean {
+    return this.#hashes.has(x, suite);
   }
   /** @internal Store a tree hash computed for suite `suite`. */
   storeHash(x: number, suite: number, h: Uint8Array): void {
-    if (this.#hashSuite !== suite) {
-      this.#hashes.fill(undefined);
-      this.#hashSuite = suite;
-    }
-    this.#hashes[x] = h;
+    this.#hashes.set(x, suite, h);
   }
   /** @internal Drop every cached hash (tests: compare the cached result with a from-scratch one). */
   clearHashCache(): void {
-    this.#hashes.fill(undefined);
+    this.#hashes.clearAll();
   }
 }
 

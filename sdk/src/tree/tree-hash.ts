@@ -58,7 +58,7 @@ export function parentTreeHashInput(parent: ParentNode | null, leftHash: Uint8Ar
  * call per level. O(number of missing nodes).
  */
 export function fillTreeHashes(cs: CipherSuite, tree: TreeState, x: NodeIndex = tree.root): void {
-  if (tree.cachedHash(x, cs.id) !== undefined) return;
+  if (tree.hasHash(x, cs.id)) return;
   // Collect the missing nodes by level; a cached node's subtree is fully cached, so the walk stops there.
   const byLevel: number[][] = [];
   const stack: number[] = [x];
@@ -69,8 +69,8 @@ export function fillTreeHashes(cs: CipherSuite, tree: TreeState, x: NodeIndex = 
     if (k > 0) {
       const a = left(n as NodeIndex);
       const b = right(n as NodeIndex);
-      if (tree.cachedHash(a, cs.id) === undefined) stack.push(a);
-      if (tree.cachedHash(b, cs.id) === undefined) stack.push(b);
+      if (!tree.hasHash(a, cs.id)) stack.push(a);
+      if (!tree.hasHash(b, cs.id)) stack.push(b);
     }
   }
   for (let k = 0; k < byLevel.length; k++) {
