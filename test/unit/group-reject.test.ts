@@ -93,6 +93,11 @@ describe('group rejections: invalid proposal lists (§12.1, §12.2), receiver si
       const kp = kpNew().keyPackage;
       return forge(bob, byValue(addProposal({ ...kp, signature: kp.signature.map((b, i) => (i === 0 ? b ^ 1 : b)) })));
     }, ProposalCheck.addKeyPackage],
+    ['three Adds (signatures verified as one batch), the second with a bad KeyPackage signature', () => {
+      const kp = kpNew().keyPackage;
+      const bad = { ...kp, signature: kp.signature.map((b, i) => (i === 9 ? b ^ 4 : b)) };
+      return forge(bob, byValue(addProposal(kpNew().keyPackage), addProposal(bad), addProposal(kpNew().keyPackage)));
+    }, ProposalCheck.addKeyPackage],
     ['Add of a KeyPackage of another suite', () => {
       const kp = createKeyPackage({ suite: nobleSuite(3), credential: cred('x'), signaturePrivateKey: cs.signatureKeyGen().privateKey }).keyPackage;
       return forge(bob, byValue(addProposal(kp)));

@@ -37,6 +37,7 @@ import {
   MemberLeaves,
   validateKeyPackage,
   validateLeafNode,
+  verifyKeyPackageSignatures,
   type ValidationCheckName,
 } from '../../sdk/src/messages/validate.ts';
 import type { LeafIndex } from '../../sdk/src/tree/math.ts';
@@ -243,6 +244,29 @@ describe('validateKeyPackage: one failing input per check (RFC 9420 §10.1, §7.
     const forged = { ...base.leafNode, credential: basic('mallory') } as LeafNode;
     const tbs2 = { ...base, leafNode: forged };
     fails(() => ok({ ...tbs2, signature: signWithLabel(cs, sig.privateKey, 'KeyPackageTBS', keyPackageTBS(tbs2)) }), C, LeafNodeCheck.signature);
+  });
+  it('batch-verified signatures (verifyKeyPackageSignatures) give the same result per package as one by one', () => {
+    const flip = (b: Uint8Array, i: number) => b.map((x, j) => (j === i ? x ^ 1 : x));
+    const kpBad = { ...base, signature: flip(base.signature, 7) };
+    const leafBad = (() => {
+      const leafNode = { ...base.leafNode, signature: flip(base.leafNode.signature, 40) } as LeafNode;
+      const tbs = { ...base, leafNode };
+      return { ...tbs, signature: signWithLabel(cs, sig.privateKey, 'KeyPackageTBS', keyPackageTBS(tbs)) };
+    })();
+    const good = Array.from({ length: 6 }, () =>
+      createKeyPackage({ suite: cs, credential: basic('x'), signaturePrivateKey: cs.signatureKeyGen().privateKey, now: nowDate }).keyPackage,
+    );
+    const list = [good[0]!, kpBad, good[1]!, good[2]!, leafBad, good[3]!, good[4]!, kpBad, good[5]!];
+    const sigs = verifyKeyPackageSignatures(cs, list);
+    expect(sigs.map((x) => `${x.leaf}/${x.keyPackage}`).join()).to.equal(
+      list.map((kp) => (kp === kpBad ? 'true/false' : kp === leafBad ? 'false/true' : 'true/true')).join(),
+    );
+    list.forEach((kp, i) => {
+      const one = (() => { try { ok(kp); return 'ok'; } catch (e) { return (e as Error).message; } })();
+      const batched = (() => { try { ok(kp, { signatures: sigs[i] }); return 'ok'; } catch (e) { return (e as Error).message; } })();
+      expect(batched).to.equal(one);
+    });
+    expect(verifyKeyPackageSignatures(cs, [])).to.deep.equal([]);
   });
   it(`[${LeafNodeCheck.lifetime}] expired, and not yet valid`, () => {
     const expired = variant({ leaf: { lifetime: { notBefore: NOW - 100n, notAfter: NOW - 1n } } as Partial<LeafNodeContent> });

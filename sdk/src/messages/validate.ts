@@ -23,7 +23,7 @@
  */
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
 import { bytesKey as key } from '../crypto/bytes.ts';
-import { verifyWithLabel } from '../crypto/labels.ts';
+import { verifyManyWithLabel, verifyWithLabel } from '../crypto/labels.ts';
 import { MlsError, type MlsErrorCode } from '../errors.ts';
 import type { LeafIndex } from '../tree/math.ts';
 import { ProtocolVersion } from './common.ts';
@@ -120,6 +120,29 @@ export interface KeyPackageValidationOptions extends GroupCapabilityOptions {
   readonly version?: number;
   /** The time to check the lifetime against (default: the current time). */
   readonly now?: Instant;
+  /**
+   * The two signatures' results when already verified in a batch (`verifyKeyPackageSignatures`); absent: verify
+   * them here. Either way they are reported in the same order, after the cheaper checks.
+   */
+  readonly signatures?: KeyPackageSignatures;
+}
+
+/** Whether a KeyPackage's LeafNode signature and its own signature verify. */
+export interface KeyPackageSignatures {
+  readonly leaf: boolean;
+  readonly keyPackage: boolean;
+}
+
+/**
+ * Verify the two signatures of many KeyPackages in two batches (CipherSuite.verifyMany: the same answers as one
+ * by one, several times faster on the WASM provider), for `validateKeyPackage(kp, { signatures })`.
+ * @example const sigs = verifyKeyPackageSignatures(cs, kps); kps.forEach((kp, i) => validateKeyPackage(kp, { suite: cs, signatures: sigs[i] }));
+ */
+export function verifyKeyPackageSignatures(suite: CipherSuite, kps: readonly KeyPackage[]): KeyPackageSignatures[] {
+  const keys = kps.map((kp) => kp.leafNode.signatureKey);
+  const leaf = verifyManyWithLabel(suite, keys, 'LeafNodeTBS', kps.map((kp) => leafNodeTBS(kp.leafNode)), kps.map((kp) => kp.leafNode.signature));
+  const own = verifyManyWithLabel(suite, keys, 'KeyPackageTBS', kps.map(keyPackageTBS), kps.map((kp) => kp.signature));
+  return kps.map((_, i) => ({ leaf: leaf[i]!, keyPackage: own[i]! }));
 }
 
 /**
@@ -159,11 +182,12 @@ export function validateKeyPackage(kp: KeyPackage, opts: KeyPackageValidationOpt
   if (bytesEqual(kp.initKey, leaf.encryptionKey))
     fail(code, KeyPackageCheck.initKeyDistinct, 'init_key equals leaf_node.encryption_key');
   // §7.3 "Verify that the signature on the LeafNode is valid using signature_key" (no group context: key_package).
-  if (!verifyWithLabel(suite, leaf.signatureKey, 'LeafNodeTBS', leafNodeTBS(leaf), leaf.signature))
+  const sigs = opts.signatures;
+  if (!(sigs ? sigs.leaf : verifyWithLabel(suite, leaf.signatureKey, 'LeafNodeTBS', leafNodeTBS(leaf), leaf.signature)))
     fail(code, LeafNodeCheck.signature, 'leaf_node signature does not verify with its signature_key');
   // §10.1 "Verify that the signature on the KeyPackage is valid using the public key in leaf_node.credential"
   // (the leaf's signature_key, which the credential binds).
-  if (!verifyWithLabel(suite, leaf.signatureKey, 'KeyPackageTBS', keyPackageTBS(kp), kp.signature))
+  if (!(sigs ? sigs.keyPackage : verifyWithLabel(suite, leaf.signatureKey, 'KeyPackageTBS', keyPackageTBS(kp), kp.signature)))
     fail(code, KeyPackageCheck.signature, 'KeyPackage signature does not verify with leaf_node.signature_key');
   return kp as ValidatedKeyPackage;
 }
