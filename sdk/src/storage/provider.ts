@@ -8,9 +8,13 @@
  * resolved).
  *
  * Stores and the key layout the engine is expected to use (keys built with `storageKey(...)`, see keys.ts):
- *   - `groups`      storageKey(groupId)                   → the group state of the current epoch; meta `{ epoch }`
- *   - `secrets`     storageKey(groupId, epoch, ...)       → secret-tree state, per epoch; delete a group's old
- *                                                           epochs with `deleteRange({ prefix: storageKey(groupId, e) })`
+ *   - `groups`      storageKey(groupId)                   → the group state of the current epoch without its secret
+ *                                                           tree; meta `{ epoch, v, active }`
+ *   - `secrets`     storageKey(groupId, epoch)            → that epoch's secret tree, the only record a message
+ *                                                           rewrites (O(1) in the group size); meta `{ v, s, epoch }`;
+ *                                                           an epoch change deletes the group's others with
+ *                                                           `deleteRange({ prefix: storageKey(groupId) })`
+ *                                                           (versions and atomicity: client/engine.ts header)
  *   - `keyPackages` storageKey(keyPackageRef)             → private keys of a published KeyPackage
  *   - `identity`    storageKey('signer') etc.             → the client's signature key and credential
  *   - `pending`     storageKey(groupId, epoch, seq)       → early messages buffered per group (bounded by the
