@@ -133,28 +133,7 @@ export function encodeLeafNodeContent(w: Writer, ln: LeafNodeContent): void {
 }
 
 export function decodeLeafNodeContent(r: Reader): LeafNodeContent {
-  const encryptionKey = r.opaque('encryption_key');
-  const signatureKey = r.opaque('signature_key');
-  const credential = decodeCredential(r);
-  const capabilities = decodeCapabilities(r);
-  const leafNodeSource = r.enumU8('leaf_node_source', LEAF_NODE_SOURCES);
-  const common = { encryptionKey, signatureKey, credential, capabilities };
-  let content: LeafNodeContent;
-  switch (leafNodeSource) {
-    case LeafNodeSource.key_package: {
-      const lifetime = decodeLifetime(r);
-      content = { ...common, leafNodeSource, lifetime, extensions: decodeExtensions(r) };
-      break;
-    }
-    case LeafNodeSource.update:
-      content = { ...common, leafNodeSource, extensions: decodeExtensions(r) };
-      break;
-    case LeafNodeSource.commit: {
-      const parentHash = r.opaque('parent_hash');
-      content = { ...common, leafNodeSource, parentHash, extensions: decodeExtensions(r) };
-      break;
-    }
-  }
+  const { signature: _, ...content } = decodeLeaf(r, false);
   return content;
 }
 
@@ -165,9 +144,41 @@ export function encodeLeafNode(w: Writer, ln: LeafNode): void {
 
 /** @throws MlsError DECODE naming the field (e.g. `leaf_node_source` 0 or 4). */
 export function decodeLeafNode(r: Reader): LeafNode {
-  const content = decodeLeafNodeContent(r);
-  return { ...content, signature: r.opaque('signature') };
+  return decodeLeaf(r, true);
 }
+
+/**
+ * The LeafNode fields, then the signature when `signed` (else an empty one, dropped by the caller). One object
+ * literal per source with its fields in one fixed order, no spreads: a 50,000-member tree decodes 50,000 of them,
+ * and same-shaped objects keep the code reading the tree monomorphic.
+ */
+function decodeLeaf(r: Reader, signed: boolean): LeafNode {
+  const encryptionKey = r.opaque('encryption_key');
+  const signatureKey = r.opaque('signature_key');
+  const credential = decodeCredential(r);
+  const capabilities = decodeCapabilities(r);
+  const leafNodeSource = r.enumU8('leaf_node_source', LEAF_NODE_SOURCES);
+  switch (leafNodeSource) {
+    case LeafNodeSource.key_package: {
+      const lifetime = decodeLifetime(r);
+      const extensions = decodeExtensions(r);
+      const signature = signed ? r.opaque('signature') : NO_SIGNATURE;
+      return { encryptionKey, signatureKey, credential, capabilities, leafNodeSource, lifetime, extensions, signature };
+    }
+    case LeafNodeSource.update: {
+      const extensions = decodeExtensions(r);
+      const signature = signed ? r.opaque('signature') : NO_SIGNATURE;
+      return { encryptionKey, signatureKey, credential, capabilities, leafNodeSource, extensions, signature };
+    }
+    case LeafNodeSource.commit: {
+      const parentHash = r.opaque('parent_hash');
+      const extensions = decodeExtensions(r);
+      const signature = signed ? r.opaque('signature') : NO_SIGNATURE;
+      return { encryptionKey, signatureKey, credential, capabilities, leafNodeSource, parentHash, extensions, signature };
+    }
+  }
+}
+const NO_SIGNATURE = new Uint8Array(0);
 
 /**
  * LeafNodeTBS: the content plus, for `update` and `commit` leaves, the group id and leaf index (§7.2).
