@@ -399,7 +399,7 @@ export class Engine implements EngineApi {
    * Create a commit (pending until confirm/discard). `groupInfo: false` skips the new epoch's GroupInfo (building
    * it encodes the whole ratchet tree and signs it: O(N)); CommitOutput.groupInfo is then undefined.
    */
-  async commit(p: CommitRequest & { readonly groupInfo?: boolean }, ctl?: Ctl): Promise<Tracked<CommitOutput>> {
+  async commit(p: CommitRequest, ctl?: Ctl): Promise<Tracked<CommitOutput>> {
     return this.locked(
       p.groupId,
       async (g) => {

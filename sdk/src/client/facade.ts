@@ -213,8 +213,7 @@ class GroupHandleImpl implements GroupHandle {
   }
   private commitWith(req: { add?: readonly Uint8Array[]; remove?: readonly number[]; path?: boolean }, options: CommitOptions): Promise<CommitOutput> {
     const path = options.path ?? req.path;
-    // `groupInfo` rides along as an extra field of the request (structured clone keeps it; the engine reads it).
-    const params: DistributiveOmit<CommitRequest, 'groupId'> & { readonly groupInfo?: boolean } = {
+    const params: DistributiveOmit<CommitRequest, 'groupId'> = {
       ...req,
       ...(path !== undefined ? { path } : {}),
       ...(options.groupInfo !== undefined ? { groupInfo: options.groupInfo } : {}),

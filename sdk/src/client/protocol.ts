@@ -59,6 +59,8 @@ export interface CommitRequest extends GroupRef {
   readonly add?: readonly Uint8Array[];
   readonly remove?: readonly number[];
   readonly path?: boolean;
+  /** Build the new epoch's GroupInfo (default true; O(N) with the tree in it). */
+  readonly groupInfo?: boolean;
 }
 
 /** A proposal request. */

@@ -11,7 +11,8 @@
  * Both hold secrets: storage seals them at rest (IndexedDB), and callers wipe the encoded bytes after writing.
  *
  * Keys (storage/keys.ts): `identity` storageKey('signer'); `keyPackages` storageKey(ref); `groups`
- * storageKey(groupId); `pending` storageKey(groupId, epoch, seq).
+ * storageKey(groupId); `secrets` storageKey(groupId, epoch) (the epoch's secret tree; see client/engine.ts); `pending`
+ * storageKey(groupId, epoch, seq).
  */
 import { decode } from '../codec/reader.ts';
 import { encode } from '../codec/writer.ts';
