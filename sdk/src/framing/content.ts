@@ -203,6 +203,15 @@ export function contentBodyOf(c: ContentBody): ContentBody {
   }
 }
 
+/**
+ * A first Writer capacity for encoding structures around `c` (FramedContent, FramedContentTBS, PrivateMessageContent):
+ * big enough that a 1 KiB application message is written without growing the buffer. Only a hint.
+ */
+export function contentSizeHint(c: ContentBody & { readonly authenticatedData?: Uint8Array; readonly groupId?: Uint8Array }): number {
+  const data = c.contentType === ContentType.application ? c.applicationData.length : 0;
+  return 256 + data + (c.authenticatedData?.length ?? 0) + (c.groupId?.length ?? 0);
+}
+
 // --- FramedContent ---
 
 export function encodeFramedContent(w: Writer, c: FramedContent): void {
@@ -294,5 +303,6 @@ export function encodeFramedContentTBS(w: Writer, tbs: FramedContentTBS): void {
  * @example signWithLabel(cs, sigPriv, 'FramedContentTBS', framedContentTBS({ wireFormat: 1, content, context }))
  */
 export function framedContentTBS(tbs: FramedContentTBS): Uint8Array {
-  return encode((w) => encodeFramedContentTBS(w, tbs));
+  const ctx = tbs.context;
+  return encode((w) => encodeFramedContentTBS(w, tbs), contentSizeHint(tbs.content) + (ctx instanceof Uint8Array ? ctx.length : 256));
 }

@@ -47,6 +47,7 @@ import {
 import type { LeafIndex } from '../tree/math.ts';
 import {
   contentBodyOf,
+  contentSizeHint,
   ContentType,
   framedContentTBS,
   SenderType,
@@ -367,12 +368,18 @@ export function protectPrivateMessage(cs: CipherSuite, input: ProtectPrivateInpu
 
   const auth = authFor(cs, WireFormat.mls_private_message, input);
   const body = { ...contentBodyOf(content), auth };
-  const unpadded = encode((w) => encodePrivateMessageContent(w, { ...body, paddingLength: 0 })).length;
+  // Encoded once: the padding is trailing zero bytes (§6.3.1), appended by copying into a larger buffer.
+  const unpadded = encode((w) => encodePrivateMessageContent(w, { ...body, paddingLength: 0 }), contentSizeHint(content));
   const p = input.padding ?? 0;
-  const paddingLength = typeof p === 'number' ? p : p(unpadded);
+  const paddingLength = typeof p === 'number' ? p : p(unpadded.length);
   if (!Number.isInteger(paddingLength) || paddingLength < 0 || paddingLength > 0x4000_0000)
     throw new MlsError('BAD_LENGTH', `padding length ${paddingLength} is not a non-negative integer`);
-  const plaintext = encode((w) => encodePrivateMessageContent(w, { ...body, paddingLength }), unpadded + paddingLength);
+  let plaintext = unpadded;
+  if (paddingLength > 0) {
+    plaintext = new Uint8Array(unpadded.length + paddingLength);
+    plaintext.set(unpadded);
+    unpadded.fill(0);
+  }
 
   const k = nextSendKey(cs, input.secretTree, leaf, ratchetOf(content.contentType));
   const nonce = guardNonce(k.nonce, reuseGuard);
