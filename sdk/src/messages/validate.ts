@@ -22,9 +22,9 @@
  * Public inputs only (no secrets are handled; signature verification is over public data).
  */
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
-import { bytesKey as key } from '../crypto/bytes.ts';
 import { verifyManyWithLabel, verifyWithLabel } from '../crypto/labels.ts';
 import { MlsError, type MlsErrorCode } from '../errors.ts';
+import { TreeKeyIndex } from '../tree/key-index.ts'; // a leaf module (no tree dependencies)
 import type { LeafIndex } from '../tree/math.ts';
 import { ProtocolVersion } from './common.ts';
 import { credentialTypeOf } from './credential.ts';
@@ -402,10 +402,8 @@ export function checkMemberLeaf(m: MemberIndex, leaf: LeafNode, opts: MemberChec
  */
 export class MemberLeaves implements MemberIndex {
   readonly #leaves = new Map<LeafIndex, LeafNode>();
-  readonly #enc = new Map<string, LeafIndex>();
-  readonly #sig = new Map<string, LeafIndex>();
-  readonly #supporters = new Map<number, number>();
-  readonly #inUse = new Map<number, number>();
+  /** The same bookkeeping a ratchet tree keeps (tree/key-index.ts), fed by add / remove. */
+  readonly #ix = new TreeKeyIndex();
 
   /** From `[leafIndex, leaf]` pairs, e.g. `tree.leaves()`. @throws MlsError INVALID_MESSAGE for a repeated index. */
   static from(leaves: Iterable<readonly [LeafIndex, LeafNode]>): MemberLeaves {
@@ -421,26 +419,23 @@ export class MemberLeaves implements MemberIndex {
     return this.#leaves.get(l) ?? null;
   }
   leafWithEncryptionKey(k: Uint8Array): number | undefined {
-    return this.#enc.get(key(k));
+    return this.#ix.leafWithEncryptionKey(k);
   }
   leafWithSignatureKey(k: Uint8Array): number | undefined {
-    return this.#sig.get(key(k));
+    return this.#ix.leafWithSignatureKey(k);
   }
   supporters(t: number): number {
-    return this.#supporters.get(t) ?? 0;
+    return this.#ix.supporters(t);
   }
   credentialTypesInUse(): ReadonlyMap<number, number> {
-    return this.#inUse;
+    return this.#ix.credentialTypesInUse();
   }
 
   /** Record a member (after its leaf was checked). @throws MlsError INVALID_MESSAGE when `index` is taken. */
   add(index: LeafIndex, leaf: LeafNode): void {
     if (this.#leaves.has(index)) throw new MlsError('INVALID_MESSAGE', `leaf ${index} is already a member`);
     this.#leaves.set(index, leaf);
-    this.#enc.set(key(leaf.encryptionKey), index);
-    this.#sig.set(key(leaf.signatureKey), index);
-    for (const t of new Set(leaf.capabilities.credentials)) bump(this.#supporters, t, 1);
-    bump(this.#inUse, credentialTypeOf(leaf.credential), 1);
+    this.#ix.leafSet(index, null, leaf);
   }
 
   /** Forget a member (a Remove, or the old leaf of an Update before `add` of the new one). */
@@ -448,12 +443,7 @@ export class MemberLeaves implements MemberIndex {
     const leaf = this.#leaves.get(index);
     if (leaf === undefined) return;
     this.#leaves.delete(index);
-    const e = key(leaf.encryptionKey);
-    if (this.#enc.get(e) === index) this.#enc.delete(e);
-    const s = key(leaf.signatureKey);
-    if (this.#sig.get(s) === index) this.#sig.delete(s);
-    for (const t of new Set(leaf.capabilities.credentials)) bump(this.#supporters, t, -1);
-    bump(this.#inUse, credentialTypeOf(leaf.credential), -1);
+    this.#ix.leafSet(index, leaf, null);
   }
 
   /**
@@ -463,10 +453,4 @@ export class MemberLeaves implements MemberIndex {
   check(leaf: LeafNode, opts: MemberCheckOptions = {}): void {
     checkMemberLeaf(this, leaf, opts);
   }
-}
-
-function bump(m: Map<number, number>, k: number, d: number): void {
-  const v = (m.get(k) ?? 0) + d;
-  if (v === 0) m.delete(k);
-  else m.set(k, v);
 }
