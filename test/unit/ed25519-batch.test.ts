@@ -163,7 +163,7 @@ describe('ed25519 batch verification', () => {
 
   it('all valid: sizes 0, 1, 2, 3, 64, chunk - 1, chunk, chunk + 1 (chunks of 16 and of 1,024), 3,000', () => {
     for (const n of [0, 1, 2, 3, 64]) {
-      expect(same(POOL.slice(0, n), `n = ${n}`, { minBatch: 1 }).every((x) => x)).to.be.true;
+      expect(same(POOL.slice(0, n), `n = ${n}`, { minBatch: 1, fallback: 1 }).every((x) => x)).to.be.true;
       expect(same(POOL.slice(0, n), `n = ${n}, defaults`).every((x) => x)).to.be.true;
     }
     for (const n of [15, 16, 17, 33]) expect(same(POOL.slice(0, n), `n = ${n}`, { chunk: 16 }).every((x) => x)).to.be.true;
@@ -189,12 +189,15 @@ describe('ed25519 batch verification', () => {
     const es2 = POOL.slice(0, 200).map((e, i) => (i % 10 === 3 ? make('small-order A', i) : i % 10 === 4 ? make('S + L', i) : e));
     expect(many(es2, { stats: stats2 }).filter((x) => !x).length).to.equal(40);
     expect(stats2).to.deep.equal({ batches: 1, batchFailures: 0, singles: 0 });
-    // One bad entry in 1,024: split in 8, then 8 again, then 16 singles at most.
+    // One bad entry in 1,024: split in 8 parts of 128, the failing one verified one by one.
     const stats3 = { batches: 0, batchFailures: 0, singles: 0 };
     const es3 = POOL.slice(0, 1024).map((e, i) => (i === 700 ? make('other message', i) : e));
     expect(many(es3, { stats: stats3 }).filter((x) => !x).length).to.equal(1);
-    expect(stats3.batchFailures).to.be.at.most(4);
-    expect(stats3.singles).to.be.at.most(16);
+    expect(stats3).to.deep.equal({ batches: 9, batchFailures: 2, singles: 128 });
+    // Down to parts of 2 when asked (fallback 1, minBatch 1): 1 + 8 + 8 + 8 batches, then 2 singles.
+    const stats4 = { batches: 0, batchFailures: 0, singles: 0 };
+    expect(many(es3, { stats: stats4, fallback: 1, minBatch: 1 }).filter((x) => !x).length).to.equal(1);
+    expect(stats4.singles).to.be.at.most(8);
   });
 
   it('finds one invalid entry at the start, the middle and the end, and several', () => {
@@ -203,7 +206,7 @@ describe('ed25519 batch verification', () => {
       for (const at of [0, n >> 1, n - 1]) {
         for (const kind of bad.slice(0, n > 100 ? 2 : bad.length)) {
           const es = POOL.slice(0, n).map((e, i) => (i === at ? make(kind, i) : e));
-          const got = same(es, `n = ${n}, ${kind} at ${at}`, { minBatch: 1 });
+          const got = same(es, `n = ${n}, ${kind} at ${at}`, { minBatch: 1, fallback: 1 });
           expect(got.filter((x) => !x).length).to.equal(1);
           expect(got[at]).to.be.false;
         }
@@ -212,7 +215,7 @@ describe('ed25519 batch verification', () => {
     // Several invalid, scattered, in chunks of 64 and the default.
     const es = POOL.slice(0, 500).map((e, i) => (i % 37 === 5 ? make('bit of S', i) : i % 101 === 7 ? make('other message', i) : e));
     const expectBad = es.filter((_, i) => i % 37 === 5 || i % 101 === 7).length;
-    for (const opts of [{ chunk: 64 }, {}, { chunk: 500, split: 2, minBatch: 3 }]) {
+    for (const opts of [{ chunk: 64 }, {}, { chunk: 500, split: 2, minBatch: 3, fallback: 1 }]) {
       expect(same(es, `several, ${JSON.stringify(opts)}`, opts).filter((x) => !x).length).to.equal(expectBad);
     }
     // All invalid.
@@ -260,9 +263,10 @@ describe('ed25519 batch verification', () => {
         fc.integer({ min: 1, max: 64 }),
         fc.integer({ min: 1, max: 9 }),
         fc.integer({ min: 2, max: 8 }),
-        (spec, chunk, minBatch, split) => {
+        fc.integer({ min: 1, max: 40 }),
+        (spec, chunk, minBatch, split, fallback) => {
           const es = spec.map(([kind, j]) => make(kind, j));
-          same(es, `chunk ${chunk}, minBatch ${minBatch}, split ${split}`, { chunk, minBatch, split });
+          same(es, `chunk ${chunk}, minBatch ${minBatch}, split ${split}, fallback ${fallback}`, { chunk, minBatch, split, fallback });
         },
       ),
       { seed: 0x8032, numRuns: 60 },

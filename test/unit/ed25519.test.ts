@@ -11,7 +11,8 @@
 // Three verifiers agree on 1,000 valid and 1,000 mutated signatures: the core, the noble provider's Signer, and
 // @noble/curves called directly with the strict checks written out here.
 // Signing with the public key cache (ed25519SignCached behind WasmCore.ed25519Sign) equals uncached signing and
-// @noble, also after the seed array is changed in place.
+// @noble, also after the seed array is changed in place; verification through the core's cache of recently
+// decoded keys equals verification without it (hits, evictions, keys one bit apart, refused keys).
 import { ed25519 as nobleEd } from '@noble/curves/ed25519.js';
 import { sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
 import { loadCore } from '../../sdk/src/crypto/wasm.ts';
@@ -472,5 +473,30 @@ describe('ed25519', () => {
     expect(toHex(core.ed25519Sign(s2, msg))).to.equal(toHex(nobleEd.sign(msg, s2)));
     s2[0]! ^= 1;
     expect(toHex(core.ed25519Sign(s2, msg))).to.equal(toHex(nobleEd.sign(msg, s1)));
+  });
+
+  it('verifies through the decoded-key cache (16 recent keys) exactly as without it', () => {
+    // 40 keys cycled three times (every key evicted and decoded again), each with a valid signature, a wrong
+    // message, and a key that differs only in its last byte (must not hit the cached entry of the first).
+    const rnd = prng(1616);
+    const keys = Array.from({ length: 40 }, () => rnd(32));
+    const pks = keys.map((k) => core.ed25519PublicKey(k));
+    const msgs = keys.map((_, i) => rnd(i));
+    const sigs = keys.map((k, i) => core.ed25519Sign(k, msgs[i]!));
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 40; i++) {
+        const j = round === 1 ? i % 8 : i; // round 1 stays within the cache: hits
+        expect(core.ed25519Verify(pks[j]!, msgs[j]!, sigs[j]!), `valid ${round}/${j}`).to.be.true;
+        expect(core.ed25519Verify(pks[j]!, concat(msgs[j]!, utf8('x')), sigs[j]!), `message ${round}/${j}`).to.be.false;
+        const near = pks[j]!.slice();
+        near[31]! ^= 1; // the sign of x: the negated key, a valid point
+        expect(core.ed25519Verify(near, msgs[j]!, sigs[j]!), `near ${round}/${j}`).to.be.false;
+        expect(core.ed25519Verify(pks[j]!, msgs[j]!, sigs[(j + 1) % 40]!), `other sig ${round}/${j}`).to.be.false;
+      }
+    }
+    // A refused key is not cached: a small-order key stays refused, and a valid key after it still verifies.
+    const T = TORSION[3]!.toBytes();
+    for (let i = 0; i < 3; i++) expect(core.ed25519Verify(T, msgs[0]!, sigs[0]!)).to.be.false;
+    expect(core.ed25519Verify(pks[0]!, msgs[0]!, sigs[0]!)).to.be.true;
   });
 });
