@@ -27,6 +27,8 @@ export class Writer {
   #buf: Uint8Array;
   #dv: DataView;
   #len = 0;
+  /** Highest offset ever written (a vector's closed-up prefix gap leaves bytes past #len). */
+  #high = 0;
 
   constructor(initialCapacity = 256) {
     this.#buf = new Uint8Array(Math.max(16, initialCapacity));
@@ -47,10 +49,12 @@ export class Writer {
       while (cap < need) cap *= 2;
       const b = new Uint8Array(cap);
       b.set(this.#buf.subarray(0, at));
+      this.#buf.fill(0, 0, this.#high); // the old buffer may hold secrets of the encoding
       this.#buf = b;
       this.#dv = new DataView(b.buffer);
     }
     this.#len = need;
+    if (need > this.#high) this.#high = need;
     return at;
   }
 
@@ -143,19 +147,44 @@ export class Writer {
   view(): Uint8Array {
     return this.#buf.subarray(0, this.#len);
   }
-  /** Zero the whole buffer (for encodings that contained secrets) and reset. */
+  /** Zero what was written (for encodings that contained secrets) and reset. */
   wipe(): void {
-    this.#buf.fill(0);
+    this.#buf.fill(0, 0, Math.max(this.#high, this.#len));
     this.#len = 0;
+    this.#high = 0;
+  }
+  /** Bytes the buffer holds before it must grow. */
+  get capacity(): number {
+    return this.#buf.length;
   }
 }
 
+/** The reusable Writer of `encode`, and whether an `encode` is using it now (a nested call takes a fresh one). */
+let scratch: Writer | undefined;
+let scratchBusy = false;
+/** A scratch buffer grown past this (a whole ratchet tree) is dropped after use rather than kept. */
+const SCRATCH_KEEP = 1 << 16;
+
 /**
- * Encode with a fresh Writer and return the bytes.
+ * Encode and return the bytes (an exact-size copy the caller owns). The working buffer is reused across calls —
+ * one allocation per encoding instead of three, which counts on the message path (a dozen small encodings per
+ * message) — and zeroed after each use, so encoded secrets do not linger in it.
  * @example const kdfLabel = encode((w) => w.u16(len).opaque(label).opaque(context));
  */
 export function encode(body: (w: Writer) => void, initialCapacity?: number): Uint8Array {
-  const w = new Writer(initialCapacity);
-  body(w);
-  return w.finish();
+  if (scratchBusy) {
+    const w = new Writer(initialCapacity);
+    body(w);
+    return w.finish();
+  }
+  scratchBusy = true;
+  const w = (scratch ??= new Writer(4096));
+  try {
+    body(w);
+    return w.finish();
+  } finally {
+    if (w.capacity > SCRATCH_KEEP) scratch = undefined;
+    w.wipe();
+    scratchBusy = false;
+  }
 }
