@@ -62,19 +62,18 @@ const C_MAX: i32 = 10;
 @inline function windows(c: i32): i32 {
   return (254 + c - 1) / c;
 }
-const MAX_WINDOWS: i32 = (254 + C_MIN - 1) / C_MIN;
 
 // Work memory layout for n entries (npts = 2n + 1 points: -A_i, -R_i for the valid entries, then B):
 //   points  npts x PRE
-//   digits  MAX_WINDOWS x npts x i16, window-major (digit j of point t at (j npts + t) * 2)
+//   digits  windows(c) x npts x i16, window-major (digit j of point t at (j npts + t) * 2), c = chooseWindow(n)
 //   buckets (2^(C_MAX - 1) + 1) x P3
 //   touched 2^(C_MAX - 1) + 8 bytes
 //   scalars n x 48 bytes (z_i k_i mod L, z_i) until the window is chosen
 @inline function pointsBytes(npts: usize): usize {
   return npts * PRE;
 }
-@inline function digitsBytes(npts: usize): usize {
-  return ((<usize>MAX_WINDOWS * npts * 2 + 7) >> 3) << 3;
+@inline function digitsBytes(npts: usize, nw: i32): usize {
+  return ((<usize>nw * npts * 2 + 7) >> 3) << 3;
 }
 const BUCKETS_BYTES: usize = ((<usize>1 << (C_MAX - 1)) + 1) * P3; // bucket k at k * P3, k = 1 .. 2^(c-1)
 const TOUCHED_BYTES: usize = (<usize>1 << (C_MAX - 1)) + 8;
@@ -82,7 +81,7 @@ const TOUCHED_BYTES: usize = (<usize>1 << (C_MAX - 1)) + 8;
 /** Bytes of work memory ed25519VerifyBatch needs for n entries. */
 export function ed25519VerifyBatchWorkSize(n: i32): usize {
   const npts = <usize>(2 * n + 1);
-  return pointsBytes(npts) + digitsBytes(npts) + BUCKETS_BYTES + TOUCHED_BYTES + <usize>n * 48;
+  return pointsBytes(npts) + digitsBytes(npts, windows(chooseWindow(n))) + BUCKETS_BYTES + TOUCHED_BYTES + <usize>n * 48;
 }
 
 /** Operation count of Pippenger with window c over nA 253-bit and nR 128-bit scalars (for the choice of c). */
@@ -168,9 +167,13 @@ export function ed25519VerifyBatch(
 ): i32 {
   ensureTables();
   const npts = <usize>(2 * n + 1);
+  // The window is chosen for n entries (the work size depends on it), not for the m <= n that pass the checks:
+  // with many refused entries it is a little larger than the best, which costs time only, not correctness.
+  const c = chooseWindow(n);
+  const nw = windows(c);
   const pts = work;
   const digs = pts + pointsBytes(npts);
-  const buckets = digs + digitsBytes(npts);
+  const buckets = digs + digitsBytes(npts, nw);
   const touched = buckets + BUCKETS_BYTES;
   const scalars = touched + TOUCHED_BYTES;
   memory.fill(BS, 0, 40);
@@ -178,7 +181,7 @@ export function ed25519VerifyBatch(
   memory.fill(WS, 0, 40);
 
   // Pass 1: the per-signature checks (rules 2-4 of ed25519.ts), k_i, the scalars; valid entries are compacted.
-  // The window c depends on how many entries are valid, so the scalars (z_i k_i, z_i) are kept until then.
+  // The scalars (z_i k_i, z_i) are kept until pass 2 recodes them.
   let m: i32 = 0;
   let msg = msgs;
   for (let i = 0; i < n; i++) {
@@ -215,9 +218,7 @@ export function ed25519VerifyBatch(
   }
   if (m == 0) return 1;
 
-  // Pass 2: digits, window-major (row j holds digit j of every point, so pass 3 reads it in order).
-  const c = chooseWindow(m);
-  const nw = windows(c);
+  // Pass 2: digits (rows of cnt <= npts digits), window-major (row j holds digit j of every point, so pass 3 reads it in order).
   const cnt = <usize>(2 * m + 1);
   const strideM = cnt * 2;
   for (let t = 0; t < m; t++) {
