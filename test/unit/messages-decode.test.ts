@@ -21,7 +21,7 @@ import {
   type PrivateMessageContent,
 } from '../../sdk/src/framing/private-message.ts';
 import { encodePublicMessage, type PublicMessage } from '../../sdk/src/framing/public-message.ts';
-import { isGrease, type Capabilities } from '../../sdk/src/messages/capabilities.ts';
+import { decodeCapabilities, encodeCapabilities, isGrease, type Capabilities } from '../../sdk/src/messages/capabilities.ts';
 import { decodeCommit, encodeCommit, type Commit } from '../../sdk/src/messages/commit.ts';
 import { WireFormat } from '../../sdk/src/messages/common.ts';
 import { decodeCredential, encodeCredential, type Credential } from '../../sdk/src/messages/credential.ts';
@@ -463,4 +463,30 @@ describe('messages decode: mutated inputs throw only MlsError', () => {
       }
     });
   }
+});
+
+describe('Capabilities decoding shares equal lists (interning)', () => {
+  it('2,000 random Capabilities round-trip exactly; equal lists are one frozen array, different ones never', () => {
+    const r = prng(77);
+    const pick = (max: number) => r(1)[0]! % max;
+    // 40 lists per field (lengths 0-3 over 3 values, one 6 bytes long): 200 in all, within the table's bound.
+    const list = () => Array.from({ length: pick(4) }, () => [1, 0x0a0a, 0xf000][pick(3)]!);
+    const owner = new Map<readonly number[], string>(); // each shared array and the list it stands for
+    for (let i = 0; i < 2000; i++) {
+      const c: Capabilities = { versions: list(), cipherSuites: list(), extensions: list(), proposals: list(), credentials: list() };
+      const bytes = encode((w) => encodeCapabilities(w, c));
+      const d = decode(bytes, decodeCapabilities, 'capabilities');
+      const again = decode(bytes, decodeCapabilities, 'capabilities');
+      expect(JSON.stringify(d)).to.equal(JSON.stringify(c));
+      for (const field of ['versions', 'cipherSuites', 'extensions', 'proposals', 'credentials'] as const) {
+        const got = d[field];
+        expect(Object.isFrozen(got)).to.be.true;
+        expect(again[field]).to.equal(got); // the same array object
+        const k = `${field}:${got.join(',')}`;
+        const o = owner.get(got);
+        if (o !== undefined && o !== k) throw new Error(`${k} shares its array with ${o}`);
+        owner.set(got, k);
+      }
+    }
+  });
 });

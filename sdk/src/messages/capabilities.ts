@@ -43,13 +43,19 @@ export function encodeCapabilities(w: Writer, c: Capabilities): void {
  * variants): sharing one frozen array per variant saves ~600 bytes of heap per leaf, a third of a member's share
  * of a large tree. Bounded; a full table is simply dropped.
  */
-const interned = new Map<string, readonly number[]>();
+const interned = new Map<number | string, readonly number[]>();
 const INTERN_MAX = 1024;
 
-function list(r: Reader, field: string): readonly number[] {
+function list(r: Reader, field: string, tag: number): readonly number[] {
   const start = r.offset;
   const v = r.vector(field, (r) => r.u16(field));
-  const key = field + bytesKey(r.since(start));
+  const enc = r.since(start);
+  // Typical lists encode in ≤ 5 bytes (a length byte and two values): an exact number key (< 2^53), no string.
+  let key: number | string;
+  if (enc.length <= 5) {
+    key = enc.length * 8 + tag;
+    for (let i = 0; i < enc.length; i++) key = key * 256 + enc[i]!;
+  } else key = field + bytesKey(enc);
   const known = interned.get(key);
   if (known !== undefined) return known;
   if (interned.size >= INTERN_MAX) interned.clear();
@@ -60,11 +66,11 @@ function list(r: Reader, field: string): readonly number[] {
 /** @throws MlsError DECODE naming the field (e.g. an odd byte length in `cipher_suites`). */
 export function decodeCapabilities(r: Reader): Capabilities {
   return {
-    versions: list(r, 'versions'),
-    cipherSuites: list(r, 'cipher_suites'),
-    extensions: list(r, 'extensions'),
-    proposals: list(r, 'proposals'),
-    credentials: list(r, 'credentials'),
+    versions: list(r, 'versions', 0),
+    cipherSuites: list(r, 'cipher_suites', 1),
+    extensions: list(r, 'extensions', 2),
+    proposals: list(r, 'proposals', 3),
+    credentials: list(r, 'credentials', 4),
   };
 }
 
