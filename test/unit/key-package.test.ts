@@ -29,7 +29,7 @@ import {
   type CreatedKeyPackage,
 } from '../../sdk/src/messages/key-package-create.ts';
 import { decodeKeyPackage, encodeKeyPackage, keyPackageTBS, type KeyPackage } from '../../sdk/src/messages/key-package.ts';
-import { LeafNodeSource, type LeafNode, type LeafNodeContent } from '../../sdk/src/messages/leaf-node.ts';
+import { decodeLeafNode, encodeLeafNode, leafNodeTBS, LeafNodeSource, type LeafNode, type LeafNodeContent } from '../../sdk/src/messages/leaf-node.ts';
 import { mlsMessageFrom } from '../../sdk/src/messages/mls-message.ts';
 import {
   KeyPackageCheck,
@@ -370,6 +370,24 @@ describe('validateLeafNode and createLeafNode (update and commit leaves, §7.3)'
     expect(v).to.equal(update.leafNode);
     validateLeafNode(commit.leafNode, { suite: cs, expectedSource: LeafNodeSource.commit, groupId, leafIndex });
     validateLeafNode(commit.leafNode, { suite: wasmSuite(core, 3), groupId, leafIndex }); // any source
+  });
+  it('decoded leaves and KeyPackages give the TBS bytes their re-encoding gives (taken from the wire)', () => {
+    const ctx = { groupId, leafIndex };
+    for (const leaf of [update.leafNode, commit.leafNode, createKeyPackage({ suite: cs, credential: cred, signaturePrivateKey: sig.privateKey }).keyPackage.leafNode]) {
+      const decoded = decode(encode((w) => encodeLeafNode(w, leaf)), decodeLeafNode, 'leaf');
+      const fresh = { ...decoded }; // a copy is not in the wire-bytes table: encoded again
+      expect(toHex(leafNodeTBS(decoded, ctx))).to.equal(toHex(leafNodeTBS(fresh, ctx)));
+      expect(toHex(leafNodeTBS(decoded, ctx))).to.equal(toHex(leafNodeTBS(leaf, ctx)));
+      // The result is the caller's: changing it does not change the next one.
+      leafNodeTBS(decoded, ctx).fill(0);
+      expect(toHex(leafNodeTBS(decoded, ctx))).to.equal(toHex(leafNodeTBS(fresh, ctx)));
+      if (leaf.leafNodeSource !== LeafNodeSource.key_package) throwsCode(() => leafNodeTBS(decoded), 'INVALID_MESSAGE');
+    }
+    const kp = createKeyPackage({ suite: cs, credential: cred, signaturePrivateKey: sig.privateKey }).keyPackage;
+    const decodedKp = decode(encode((w) => encodeKeyPackage(w, kp)), decodeKeyPackage, 'kp');
+    keyPackageTBS(decodedKp).fill(0);
+    expect(toHex(keyPackageTBS(decodedKp))).to.equal(toHex(keyPackageTBS({ ...decodedKp })));
+    expect(toHex(keyPackageTBS(decodedKp))).to.equal(toHex(keyPackageTBS(kp)));
   });
   it(`[${LeafNodeCheck.source}] a commit leaf where an update is expected, and the reverse`, () => {
     fails(() => validateLeafNode(commit.leafNode, { suite: cs, expectedSource: LeafNodeSource.update, groupId, leafIndex }), 'INVALID_MESSAGE', LeafNodeCheck.source);

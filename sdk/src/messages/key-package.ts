@@ -52,8 +52,15 @@ export function encodeKeyPackageTBS(w: Writer, kp: KeyPackageTBS): void {
 
 /** The KeyPackageTBS bytes to sign or verify with label "KeyPackageTBS" (§10). */
 export function keyPackageTBS(kp: KeyPackageTBS): Uint8Array {
-  return encode((w) => encodeKeyPackageTBS(w, kp));
+  return tbsBytes.get(kp)?.slice() ?? encode((w) => encodeKeyPackageTBS(w, kp));
 }
+
+/**
+ * Decoded KeyPackage → its KeyPackageTBS bytes in the input (a view): the decoder is strict (one encoding per
+ * value), so they are what encoding it gives, and verifying a commit's many Adds need not encode them again.
+ * Objects built any other way (a spread copy included) are not in it.
+ */
+const tbsBytes = new WeakMap<KeyPackageTBS, Uint8Array>();
 
 export function encodeKeyPackage(w: Writer, kp: KeyPackage): void {
   encodeKeyPackageTBS(w, kp);
@@ -62,10 +69,14 @@ export function encodeKeyPackage(w: Writer, kp: KeyPackage): void {
 
 /** @throws MlsError DECODE naming the field (reserved version or cipher suite 0, malformed leaf node, …). */
 export function decodeKeyPackage(r: Reader): KeyPackage {
+  const start = r.offset;
   const version = decodeVersion(r);
   const cipherSuite = decodeCipherSuiteId(r);
   const initKey = r.opaque('init_key');
   const leafNode = decodeLeafNode(r);
   const extensions = decodeExtensions(r);
-  return { version, cipherSuite, initKey, leafNode, extensions, signature: r.opaque('signature') };
+  const tbs = r.since(start);
+  const kp: KeyPackage = { version, cipherSuite, initKey, leafNode, extensions, signature: r.opaque('signature') };
+  tbsBytes.set(kp, tbs);
+  return kp;
 }

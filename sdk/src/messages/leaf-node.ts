@@ -62,6 +62,7 @@
  * Decoded byte fields are views into the input (messages/common.ts).
  */
 import type { Reader } from '../codec/reader.ts';
+import { varintSize } from '../codec/varint.ts';
 import { encode, type Writer } from '../codec/writer.ts';
 import { MlsError } from '../errors.ts';
 import type { LeafIndex } from '../tree/math.ts';
@@ -144,8 +145,16 @@ export function encodeLeafNode(w: Writer, ln: LeafNode): void {
 
 /** @throws MlsError DECODE naming the field (e.g. `leaf_node_source` 0 or 4). */
 export function decodeLeafNode(r: Reader): LeafNode {
-  return decodeLeaf(r, true);
+  const start = r.offset;
+  const leaf = decodeLeaf(r, true);
+  // The content's wire bytes are its encoding (the decoder is strict: one encoding per value), kept for
+  // leafNodeTBS so that verifying a decoded leaf does not encode it again.
+  contentBytes.set(leaf, r.since(start).subarray(0, -(leaf.signature.length + varintSize(leaf.signature.length))));
+  return leaf;
 }
+
+/** Decoded LeafNode → its content's bytes in the input (a view). Objects built any other way are not in it. */
+const contentBytes = new WeakMap<LeafNodeContent, Uint8Array>();
 
 /**
  * The LeafNode fields, then the signature when `signed` (else an empty one, dropped by the caller). One object
@@ -197,5 +206,10 @@ export function encodeLeafNodeTBS(w: Writer, ln: LeafNodeContent, ctx?: LeafNode
  * @example verifyWithLabel(cs, leaf.signatureKey, 'LeafNodeTBS', leafNodeTBS(leaf, { groupId, leafIndex }), leaf.signature)
  */
 export function leafNodeTBS(ln: LeafNodeContent, ctx?: LeafNodeTBSContext): Uint8Array {
-  return encode((w) => encodeLeafNodeTBS(w, ln, ctx));
+  const wire = contentBytes.get(ln);
+  if (wire === undefined) return encode((w) => encodeLeafNodeTBS(w, ln, ctx));
+  if (ln.leafNodeSource === LeafNodeSource.key_package) return wire.slice();
+  if (ctx === undefined)
+    throw new MlsError('INVALID_MESSAGE', 'LeafNodeTBS of an update or commit leaf needs the group_id and leaf_index');
+  return encode((w) => w.bytes(wire).opaque(ctx.groupId).u32(ctx.leafIndex), wire.length + ctx.groupId.length + 8);
 }
