@@ -45,6 +45,11 @@ export interface KeyPackage extends KeyPackageTBS {
 }
 
 export function encodeKeyPackageTBS(w: Writer, kp: KeyPackageTBS): void {
+  const wire = tbsBytes.get(kp); // a decoded KeyPackage: its bytes are its encoding
+  if (wire !== undefined) {
+    w.bytes(wire);
+    return;
+  }
   w.u16(kp.version).u16(kp.cipherSuite).opaque(kp.initKey);
   encodeLeafNode(w, kp.leafNode);
   encodeExtensions(w, kp.extensions);
@@ -52,12 +57,12 @@ export function encodeKeyPackageTBS(w: Writer, kp: KeyPackageTBS): void {
 
 /** The KeyPackageTBS bytes to sign or verify with label "KeyPackageTBS" (§10). */
 export function keyPackageTBS(kp: KeyPackageTBS): Uint8Array {
-  return tbsBytes.get(kp)?.slice() ?? encode((w) => encodeKeyPackageTBS(w, kp));
+  return encode((w) => encodeKeyPackageTBS(w, kp));
 }
 
 /**
  * Decoded KeyPackage → its KeyPackageTBS bytes in the input (a view): the decoder is strict (one encoding per
- * value), so they are what encoding it gives, and verifying a commit's many Adds need not encode them again.
+ * value), so they are what encoding it gives: verifying or re-sending a commit's many Adds writes them as they are.
  * Objects built any other way (a spread copy included) are not in it.
  */
 const tbsBytes = new WeakMap<KeyPackageTBS, Uint8Array>();

@@ -114,6 +114,11 @@ export function decodeLifetime(r: Reader): Lifetime {
 
 /** The fields of LeafNode before `signature` (shared by LeafNode and LeafNodeTBS). */
 export function encodeLeafNodeContent(w: Writer, ln: LeafNodeContent): void {
+  const wire = contentBytes.get(ln); // a decoded LeafNode: its bytes are its encoding
+  if (wire !== undefined) {
+    w.bytes(wire);
+    return;
+  }
   w.opaque(ln.encryptionKey).opaque(ln.signatureKey);
   encodeCredential(w, ln.credential);
   encodeCapabilities(w, ln.capabilities);
@@ -147,8 +152,8 @@ export function encodeLeafNode(w: Writer, ln: LeafNode): void {
 export function decodeLeafNode(r: Reader): LeafNode {
   const start = r.offset;
   const leaf = decodeLeaf(r, true);
-  // The content's wire bytes are its encoding (the decoder is strict: one encoding per value), kept for
-  // leafNodeTBS so that verifying a decoded leaf does not encode it again.
+  // The content's wire bytes are its encoding (the decoder is strict: one encoding per value), kept so that
+  // verifying, hashing or re-sending a decoded leaf does not encode it again (encodeLeafNodeContent).
   contentBytes.set(leaf, r.since(start).subarray(0, -(leaf.signature.length + varintSize(leaf.signature.length))));
   return leaf;
 }
@@ -206,10 +211,5 @@ export function encodeLeafNodeTBS(w: Writer, ln: LeafNodeContent, ctx?: LeafNode
  * @example verifyWithLabel(cs, leaf.signatureKey, 'LeafNodeTBS', leafNodeTBS(leaf, { groupId, leafIndex }), leaf.signature)
  */
 export function leafNodeTBS(ln: LeafNodeContent, ctx?: LeafNodeTBSContext): Uint8Array {
-  const wire = contentBytes.get(ln);
-  if (wire === undefined) return encode((w) => encodeLeafNodeTBS(w, ln, ctx));
-  if (ln.leafNodeSource === LeafNodeSource.key_package) return wire.slice();
-  if (ctx === undefined)
-    throw new MlsError('INVALID_MESSAGE', 'LeafNodeTBS of an update or commit leaf needs the group_id and leaf_index');
-  return encode((w) => w.bytes(wire).opaque(ctx.groupId).u32(ctx.leafIndex), wire.length + ctx.groupId.length + 8);
+  return encode((w) => encodeLeafNodeTBS(w, ln, ctx));
 }
