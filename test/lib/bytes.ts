@@ -52,3 +52,31 @@ export function throwsCode(f: () => unknown, code: string): Error {
   }
   throw new Error(`expected MlsError ${code}, nothing was thrown`);
 }
+
+/** `p` rejects with an MlsError of `code` (also across a worker boundary, where only name and code survive). */
+export async function rejectsCode(p: Promise<unknown>, code: string): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    if ((e as { name?: string }).name !== 'MlsError' || (e as { code?: string }).code !== code)
+      throw new Error(`expected MlsError ${code}, got ${(e as Error).name}: ${(e as Error).message}`);
+    return e as Error;
+  }
+  throw new Error(`expected MlsError ${code}, nothing was thrown`);
+}
+
+/** Ed25519's group order L and field prime p (RFC 8032 §5.1), for tests that build edge-case encodings. */
+export const ED25519_L = (1n << 252n) + 27742317777372353535851937790883648493n;
+export const ED25519_P = (1n << 255n) - 19n;
+/** Little-endian bytes → bigint. */
+export const leToBig = (b: Uint8Array): bigint => {
+  let v = 0n;
+  for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
+  return v;
+};
+/** bigint → n little-endian bytes. */
+export const bigToLe = (v: bigint, n = 32): Uint8Array => {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = Number((v >> BigInt(8 * i)) & 0xffn);
+  return out;
+};

@@ -7,20 +7,10 @@ import type { GroupHandle, MlsClient, ReceivedEvent, CommitEvent, GroupEvent } f
 import { MemoryStorage } from '../../sdk/src/storage/memory.ts';
 import { debugHooks } from '../../sdk/src/client/debug.ts';
 import { storageKey } from '../../sdk/src/storage/keys.ts';
-import { toHex, utf8 } from '../lib/bytes.ts';
+import { rejectsCode, toHex, utf8 } from '../lib/bytes.ts';
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
-async function rejectsCode(p: Promise<unknown>, code: string): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    if ((e as { name?: string }).name !== 'MlsError' || (e as { code?: string }).code !== code)
-      throw new Error(`expected MlsError ${code}, got ${(e as Error).name}: ${(e as Error).message}`);
-    return e as Error;
-  }
-  throw new Error(`expected MlsError ${code}, nothing was thrown`);
-}
 
 function app(ev: ReceivedEvent | undefined): { data: string; from: string } {
   if (ev?.kind !== 'application') throw new Error(`expected an application event, got ${ev?.kind}`);

@@ -13,22 +13,10 @@ import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 import { nobleSuite } from '../../sdk/src/crypto/noble.ts';
 import { wasmSuite } from '../../sdk/src/crypto/wasm-provider.ts';
 import { verifyManyWithLabel, verifyWithLabel, signWithLabel } from '../../sdk/src/crypto/labels.ts';
-import { concat, prng, throwsCode, utf8 } from '../lib/bytes.ts';
+import { bigToLe, concat, ED25519_L as L, ED25519_P as P, leToBig, prng, throwsCode, utf8 } from '../lib/bytes.ts';
 
 const core = await loadCore();
 
-const L = (1n << 252n) + 27742317777372353535851937790883648493n;
-const P = (1n << 255n) - 19n;
-const leToBig = (b: Uint8Array): bigint => {
-  let v = 0n;
-  for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
-  return v;
-};
-const bigToLe = (v: bigint, n = 32): Uint8Array => {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = Number((v >> BigInt(8 * i)) & 0xffn);
-  return out;
-};
 const modL = (x: bigint) => ((x % L) + L) % L;
 const Pt = nobleEd.Point;
 type Pt = InstanceType<typeof Pt>;

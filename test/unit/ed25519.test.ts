@@ -17,22 +17,10 @@ import { ed25519 as nobleEd } from '@noble/curves/ed25519.js';
 import { sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
 import { loadCore } from '../../sdk/src/crypto/wasm.ts';
 import { nobleEd25519 } from '../../sdk/src/crypto/noble.ts';
-import { hex, toHex, concat, prng, utf8 } from '../lib/bytes.ts';
+import { bigToLe, hex, toHex, concat, ED25519_L as L, ED25519_P as P, leToBig, prng, utf8 } from '../lib/bytes.ts';
 
 const core = await loadCore();
 
-const L = (1n << 252n) + 27742317777372353535851937790883648493n;
-const P = (1n << 255n) - 19n;
-const leToBig = (b: Uint8Array): bigint => {
-  let v = 0n;
-  for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
-  return v;
-};
-const bigToLe = (v: bigint, n = 32): Uint8Array => {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = Number((v >> BigInt(8 * i)) & 0xffn);
-  return out;
-};
 /** [s]B encoded, by the oracle. */
 const baseMul = (s: bigint): Uint8Array =>
   s === 0n ? bigToLe(1n) : nobleEd.Point.BASE.multiply(s).toBytes();

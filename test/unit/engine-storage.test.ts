@@ -15,20 +15,10 @@ import { loadCipherSuite } from '../../sdk/src/crypto/suites.ts';
 import { createKeyPackage } from '../../sdk/src/messages/key-package-create.ts';
 import { deserializeGroupState, serializeGroupState } from '../../sdk/src/group/serialize.ts';
 import { secretTreeFrom } from '../../sdk/src/schedule/secret-tree.ts';
-import { toHex, utf8 } from '../lib/bytes.ts';
+import { rejectsCode, toHex, utf8 } from '../lib/bytes.ts';
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
-async function rejectsCode(p: Promise<unknown>, code: string): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    if ((e as { name?: string }).name !== 'MlsError' || (e as { code?: string }).code !== code)
-      throw new Error(`expected MlsError ${code}, got ${(e as Error).name}: ${(e as Error).message}`);
-    return e as Error;
-  }
-  throw new Error(`expected MlsError ${code}, nothing was thrown`);
-}
 function app(ev: ReceivedEvent): string {
   if (ev.kind !== 'application') throw new Error(`expected an application event, got ${ev.kind}`);
   return text(ev.data);
