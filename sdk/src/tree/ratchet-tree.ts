@@ -47,6 +47,13 @@ import {
   type NodeIndex,
 } from './math.ts';
 
+/** A key found twice in a tree: `node` holds it, `other` (an earlier node) too. */
+export interface KeyRepeat {
+  readonly kind: 'encryption' | 'signature';
+  readonly node: number;
+  readonly other: number;
+}
+
 /** One step of a filtered direct path: a parent node and its child on the leaf's copath. */
 export interface PathStep {
   readonly node: NodeIndex;
@@ -144,16 +151,43 @@ export class TreeState {
 
   /** The key index, built now if needed. */
   #ix(): TreeKeyIndex {
-    if (this.#index !== undefined) return this.#index;
+    if (this.#index === undefined) this.#index = this.#buildIndex().index;
+    return this.#index;
+  }
+
+  /** A key index of the nodes, and the first key found held by two of them (in node order), if any. */
+  #buildIndex(): { index: TreeKeyIndex; repeat?: KeyRepeat } {
     const ix = new TreeKeyIndex();
+    let repeat: KeyRepeat | undefined;
     const nodes = this.#nodes;
     for (let x = 0; x < nodes.length; x++) {
       const n = nodes[x];
       if (n == null) continue;
+      const enc = n.nodeType === NodeType.leaf ? n.leaf.encryptionKey : n.parent.encryptionKey;
+      if (repeat === undefined) {
+        const l = ix.leafWithEncryptionKey(enc);
+        const other = l !== undefined ? 2 * l : ix.parentWithEncryptionKey(enc);
+        if (other !== undefined) repeat = { kind: 'encryption', node: x, other };
+        else if (n.nodeType === NodeType.leaf) {
+          const o = ix.leafWithSignatureKey(n.leaf.signatureKey);
+          if (o !== undefined) repeat = { kind: 'signature', node: x, other: 2 * o };
+        }
+      }
       if (n.nodeType === NodeType.leaf) ix.leafSet(x / 2, null, n.leaf);
-      else ix.parentSet(x, null, n.parent.encryptionKey);
+      else ix.parentSet(x, null, enc);
     }
-    return (this.#index = ix);
+    return repeat === undefined ? { index: ix } : { index: ix, repeat };
+  }
+
+  /**
+   * The first encryption key held by two nodes, or signature key by two leaves, in node order (tree validation,
+   * §7.3 / §12.4.3.1). Builds the key index on the way when the tree has none yet (a joined tree), so the check
+   * and the later commits share one pass.
+   */
+  firstRepeatedKey(): KeyRepeat | undefined {
+    const built = this.#buildIndex();
+    this.#index ??= built.index;
+    return built.repeat;
   }
 
   /** Store node x (the only write to `#nodes` besides growing and shrinking), keeping the key index current. */

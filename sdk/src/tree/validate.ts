@@ -16,7 +16,6 @@
  * layer runs them. Public inputs only.
  */
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
-import { bytesKey as key } from '../crypto/bytes.ts';
 import { verifyManyWithLabel, verifyWithLabel } from '../crypto/labels.ts';
 import { MlsError } from '../errors.ts';
 import { LeafNodeSource, leafNodeTBS, type LeafNode } from '../messages/leaf-node.ts';
@@ -131,25 +130,13 @@ export function checkLifetimes(tree: TreeState, now: bigint): void {
 
 /**
  * §7.3 and §12.4.3.1: no encryption key appears in two nodes (leaves and parents alike), and no signature key in
- * two leaves. One Set each: O(N).
+ * two leaves. One O(N) pass, which also builds the tree's key index for later commits.
  */
 export function checkKeyUniqueness(tree: TreeState): void {
-  const enc = new Map<string, number>();
-  const sig = new Map<string, number>();
-  for (let x = 0; x < tree.nNodes; x++) {
-    const n = tree.node(x as NodeIndex);
-    if (n === null) continue;
-    const k = key(n.nodeType === 1 ? n.leaf.encryptionKey : n.parent.encryptionKey);
-    const other = enc.get(k);
-    if (other !== undefined) fail(TreeCheck.encryptionKeyUnique, `node ${x}: encryption key already used by node ${other}`);
-    enc.set(k, x);
-    if (n.nodeType === 1) {
-      const s = key(n.leaf.signatureKey);
-      const o = sig.get(s);
-      if (o !== undefined) fail(TreeCheck.signatureKeyUnique, `leaf ${x / 2} (node ${x}): signature key already used by leaf ${o / 2}`);
-      sig.set(s, x);
-    }
-  }
+  const r = tree.firstRepeatedKey();
+  if (r === undefined) return;
+  if (r.kind === 'encryption') fail(TreeCheck.encryptionKeyUnique, `node ${r.node}: encryption key already used by node ${r.other}`);
+  fail(TreeCheck.signatureKeyUnique, `leaf ${r.node / 2} (node ${r.node}): signature key already used by leaf ${r.other / 2}`);
 }
 
 /**
