@@ -6,7 +6,7 @@
 // codes across the boundary.
 import { createWorkerClient } from '../../sdk/src/client/worker-client.ts';
 import { debugHooks, type DebugSecrets } from '../../sdk/src/client/debug.ts';
-import type { CommitEvent, GroupHandle, MlsClient, ReceivedEvent, WorkerClientOptions } from '../../sdk/src/client/types.ts';
+import type { CommitEvent, GroupEvent, GroupHandle, MlsClient, ReceivedEvent, WorkerClientOptions } from '../../sdk/src/client/types.ts';
 import { MlsError } from '../../sdk/src/errors.ts';
 import { deleteDatabase } from '../../sdk/src/storage/indexeddb.ts';
 import { nobleSuite } from '../../sdk/src/crypto/noble.ts';
@@ -407,6 +407,31 @@ describe('createWorkerClient (Chromium, IndexedDB)', () => {
     await ga2.members();
     expect(ga2.epoch).to.equal(3n);
     await agree(ga, ga2, gb, gc);
+    await tab2.close();
+    for (const c of [alice, bob, carol]) await c.close();
+  });
+
+  it('events: those a call raised are dispatched before it resolves; a reload no call caused still arrives', async () => {
+    const { alice, bob, carol, ga, gb } = await threeMembers();
+    const seen: string[] = [];
+    gb.on('message', (e) => void (e.event.kind === 'application' && seen.push(text(e.event.data))));
+    const clientSeen: GroupEvent[] = [];
+    bob.on('message', (e) => clientSeen.push(e));
+    for (let i = 0; i < 3; i++) {
+      await gb.receive(await ga.send(utf8(`m${i}`)));
+      expect(seen).to.deep.equal(Array.from({ length: i + 1 }, (_, k) => `m${k}`)); // no wait: it came with the result
+    }
+    expect(clientSeen.length).to.equal(3);
+    // A second worker on Alice's database; Alice's first tab commits; the second tab hears of it with no call of
+    // its own (cross-tab hint → reload in the worker → an event that leaves on its own).
+    const tab2 = await createWorkerClient({ databaseName: (await alice.identity()).databaseName });
+    const ga2 = await tab2.openGroup(ga.groupId);
+    const reloaded = new Promise<GroupEvent>((resolve) => ga2.on('epoch', resolve));
+    await ga.update();
+    await ga.confirm();
+    const ev = await Promise.race([reloaded, new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000))]);
+    expect(ev).to.deep.include({ type: 'epoch', epoch: 2n, reason: 'reloaded' });
+    expect(ga2.epoch).to.equal(2n);
     await tab2.close();
     for (const c of [alice, bob, carol]) await c.close();
   });

@@ -103,10 +103,16 @@ export type ResultOf<K extends EngineMethod> = Awaited<ReturnType<EngineApi[K]>>
 export type EngineListener = (e: GroupEvent) => void;
 
 
+/** A worker call's result, with the engine events raised up to then (dispatched before the result resolves). */
+export interface Reply<T> {
+  readonly value: T;
+  readonly events: readonly GroupEvent[];
+}
+
 /** The API the worker exposes through Comlink (workers/mls.worker.ts). */
 export interface WorkerApi {
-  /** Open storage and the identity; events are pushed through `onEvent` (a Comlink proxy). */
-  init(init: EngineInit & { readonly storage?: 'indexeddb' | 'memory' }, onEvent: EngineListener): Promise<ClientIdentity>;
+  /** Open storage and the identity; events arrive as one-way messages (client/transfer.ts EVENT_KEY). */
+  init(init: EngineInit & { readonly storage?: 'indexeddb' | 'memory' }): Promise<ClientIdentity>;
   /**
    * Forward one engine call. Long work: `opId` names it for `abort`; `onProgress` is a Comlink proxy (a top-level
    * argument: Comlink proxies only top-level values).
@@ -116,7 +122,7 @@ export interface WorkerApi {
     params: ParamsOf<K>,
     opId?: number,
     onProgress?: (done: number, total: number) => void,
-  ): Promise<ResultOf<K>>;
+  ): Promise<Reply<ResultOf<K>>>;
   /** Abort the long operation `opId` (its AbortSignal fires in the worker). */
   abort(opId: number): void;
   /** Tests only (needs `debug: true`): see client/debug.ts. */

@@ -12,8 +12,8 @@ import { setDebugHook } from './debug.ts';
 import { ClientFacade, type Backend } from './facade.ts';
 import { engineInit } from './engine-init.ts';
 import type { WorkerApi } from './protocol.ts';
-import { registerErrorTransfer, transferBytes } from './transfer.ts';
-import type { MlsClient, WorkerClientOptions } from './types.ts';
+import { EVENT_KEY, registerErrorTransfer, transferBytes } from './transfer.ts';
+import type { GroupEvent, MlsClient, WorkerClientOptions } from './types.ts';
 import { startMlsWorker } from './worker-url.ts';
 
 let nextOpId = 1;
@@ -34,7 +34,14 @@ export async function createWorkerClient(options: WorkerClientOptions = {}): Pro
   const worker = options.worker ?? startMlsWorker();
   const api = Comlink.wrap<WorkerApi>(worker);
   let facade: ClientFacade | undefined;
-  const onEvent = Comlink.proxy((e: Parameters<ClientFacade['onEngineEvent']>[0]) => facade?.onEngineEvent(e));
+  const dispatch = (events: readonly GroupEvent[]) => {
+    for (const e of events) facade?.onEngineEvent(e);
+  };
+  const onMessage = (m: MessageEvent) => {
+    const events = (m.data as { [EVENT_KEY]?: GroupEvent[] } | null)?.[EVENT_KEY];
+    if (events) dispatch(events);
+  };
+  worker.addEventListener('message', onMessage);
   const backend: Backend = {
     async call(method, params, ctl) {
       let opId: number | undefined;
@@ -52,7 +59,9 @@ export async function createWorkerClient(options: WorkerClientOptions = {}): Pro
       }
       try {
         const progress = ctl?.onProgress ? Comlink.proxy(ctl.onProgress) : undefined;
-        return (await api.call(method, transferBytes(params), opId, progress)) as never;
+        const { value, events } = await api.call(method, transferBytes(params), opId, progress);
+        dispatch(events);
+        return value as never;
       } finally {
         stop?.();
       }
@@ -62,13 +71,14 @@ export async function createWorkerClient(options: WorkerClientOptions = {}): Pro
         await api.call('close', {});
       } finally {
         api[Comlink.releaseProxy]();
+        worker.removeEventListener('message', onMessage);
         worker.terminate();
       }
     },
   };
   try {
     const init = { ...engineInit(options), ...(options.storage !== undefined ? { storage: options.storage } : {}) };
-    await api.init(init, onEvent);
+    await api.init(init);
   } catch (e) {
     worker.terminate();
     throw asMlsError(e);
