@@ -63,20 +63,34 @@ export function transferBytes<T>(value: T): T {
 /** `transferBytes` for a plain `postMessage`: the value with views copied, and the buffers to transfer. */
 export function withOwnBuffers<T>(value: T): [T, ArrayBuffer[]] {
   const buffers: ArrayBuffer[] = [];
+  // An object met twice is copied once, so the clone sends it once too (structured clone keeps shared references):
+  // a received message is both the call's result and its event's payload.
+  const done = new Map<object, unknown>();
   const walk = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    const seen = done.get(v);
+    if (seen !== undefined) return seen;
     if (v instanceof Uint8Array) {
-      if (v.byteOffset === 0 && v.byteLength === v.buffer.byteLength) return v;
-      const out = v.slice();
-      if (out.byteLength >= TRANSFER_MIN) buffers.push(out.buffer);
+      let out = v;
+      if (v.byteOffset !== 0 || v.byteLength !== v.buffer.byteLength) {
+        const copy = v.slice();
+        if (copy.byteLength >= TRANSFER_MIN) buffers.push(copy.buffer);
+        out = copy;
+      }
+      done.set(v, out);
       return out;
     }
-    if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-      const o: Record<string, unknown> = {};
-      for (const k in v) o[k] = walk((v as Record<string, unknown>)[k]);
-      return o;
+    if (Array.isArray(v)) {
+      const out: unknown[] = [];
+      done.set(v, out);
+      for (const x of v) out.push(walk(x));
+      return out;
     }
-    return v;
+    if (Object.getPrototypeOf(v) !== Object.prototype) return v;
+    const out: Record<string, unknown> = {};
+    done.set(v, out);
+    for (const k in v) out[k] = walk((v as Record<string, unknown>)[k]);
+    return out;
   };
   return [walk(value) as T, buffers];
 }

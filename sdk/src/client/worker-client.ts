@@ -33,6 +33,8 @@ export async function createWorkerClient(options: WorkerClientOptions = {}): Pro
   registerErrorTransfer();
   const worker = options.worker ?? startMlsWorker();
   const api = Comlink.wrap<WorkerApi>(worker);
+  // Comlink makes (and registers for finalization) a new proxy on every property read: take `call` once.
+  const remoteCall = api.call;
   let facade: ClientFacade | undefined;
   const dispatch = (events: readonly GroupEvent[]) => {
     for (const e of events) facade?.onEngineEvent(e);
@@ -59,7 +61,7 @@ export async function createWorkerClient(options: WorkerClientOptions = {}): Pro
       }
       try {
         const progress = ctl?.onProgress ? Comlink.proxy(ctl.onProgress) : undefined;
-        const { value, events } = await api.call(method, transferBytes(params), opId, progress);
+        const { value, events } = await remoteCall(method, transferBytes(params), opId, progress);
         dispatch(events);
         return value as never;
       } finally {
@@ -68,7 +70,7 @@ export async function createWorkerClient(options: WorkerClientOptions = {}): Pro
     },
     async close() {
       try {
-        await api.call('close', {});
+        await remoteCall('close', {});
       } finally {
         api[Comlink.releaseProxy]();
         worker.removeEventListener('message', onMessage);
