@@ -52,12 +52,17 @@
 // [8] in rule 5 is three doublings. The odd multiples of A are kept for the last 16 keys (see keyTable).
 // Measured (CPU time, Node 20, against the build before this change): +23% verifications/s with distinct keys
 // from the lattice reduction, +24% more for a repeated key from the key cache.
+// Hot keys (see "Hot keys" below): a key verified a third time while in that cache gets tables of odd
+// multiples of -2^(32j) A, j < 8 (as B has, statically), for up to 4 keys; for those, [S]B - [k]A is computed
+// exactly, S and k undivided, in one pass of 32 doublings, and rule 5 is checked on [S]B - [k]A - R itself
+// (no lattice reduction, no table of R): the same answer, about twice the verifications/s of a hot key.
 //
 // Tables: the tables of multiples of B (256 + 64 + 64 entries, 90 KB as i64 limbs) are computed once, at the
 // first call that needs them, into static memory, rather than pasted as constants: that keeps 90 KB of data out
 // of the .wasm. Their content is public, so building them needs no constant-time care; reading the signing
 // table does (select). One-time cost: 48 batched inversions and ~7,500 multiplications, a few ms in Node 20
-// (most of it before the code tiers up).
+// (most of it before the code tiers up). The hot-key path adds 6 x 64 entries (92 KB) at the first hot key, and
+// 30 KB a hot key (4 slots): static zero-filled memory, which costs nothing in the .wasm file.
 
 import {
   FE,
@@ -914,18 +919,27 @@ export function isSmallOrderEncoding(s: usize): bool {
 // Decoded public keys (public data): the last KC_N valid keys verify() saw, each with the 8 cached odd
 // multiples of -A that the multi-scalar multiplication uses, so a message from a recent sender skips the
 // decoding (a square root) and the table (7 additions): measured +15% verifications/s for a repeated key.
-// Only keys that passed rules 3 and 4 are stored; the slot is picked round-robin.
+// Only keys that passed rules 3 and 4 are stored; the slot is picked round-robin. KC_HITS counts the hits of
+// each entry (aged with the hot-key scores, see "Hot keys"): a key with enough hits gets a hot table.
 const KC_N: i32 = 16;
 const KC_KEYS: usize = memory.data(KC_N * 32, 8);
 const KC_TABLES: usize = memory.data(KC_N * 8 * <i32>CACHED, 8);
 const KC_USED: usize = memory.data(KC_N, 8);
+const KC_HITS: usize = memory.data(KC_N * 4, 8);
 let kcNext: i32 = 0;
+let kcSlot: i32 = 0; //   the entry keyTable returned
+let kcHit = false; //     whether it was already cached
 
 /** The table of odd multiples of -A for pk (rules 3 and 4 checked), from the cache or built; 0 when invalid. */
 function keyTable(pk: usize): usize {
   for (let i = 0; i < KC_N; i++)
-    if (load<u8>(KC_USED + <usize>i) != 0 && eq32(KC_KEYS + <usize>i * 32, pk))
+    if (load<u8>(KC_USED + <usize>i) != 0 && eq32(KC_KEYS + <usize>i * 32, pk)) {
+      const h = KC_HITS + (<usize>i << 2);
+      store<u32>(h, min<u32>(load<u32>(h) + 1, SCORE_MAX));
+      kcSlot = i;
+      kcHit = true;
       return KC_TABLES + <usize>i * 8 * CACHED;
+    }
   if (!decodeNeg(VF_A, pk) || isSmallOrderEncoding(pk)) return 0;
   const slot = kcNext;
   kcNext = (kcNext + 1) % KC_N;
@@ -933,6 +947,9 @@ function keyTable(pk: usize): usize {
   oddMultiples(table, VF_A);
   memory.copy(KC_KEYS + <usize>slot * 32, pk, 32);
   store<u8>(KC_USED + <usize>slot, 1);
+  store<u32>(KC_HITS + (<usize>slot << 2), 0);
+  kcSlot = slot;
+  kcHit = false;
   return table;
 }
 
@@ -945,15 +962,258 @@ const VF_U: usize = memory.data(64, 8); //  u = |c1| S mod L, then its halves ze
 const VF_Q: usize = memory.data(<i32>P2, 8);
 const ZERO32: usize = memory.data(32, 8);
 
+// ---------------------------------------------------------------------------------------------------------
+// Hot keys (public data, variable time). Messages in a group come mostly from a few senders, so the same A is
+// verified again and again. For up to HOT_N such keys we keep a big table: the odd multiples up to
+// 2 HOT_E - 1 of -2^(32j) A, j < HOT_C (HOT_C = 8 chunks of HOT_W = 32 bits), affine (precomp form, one batched
+// inversion when built). With the matching static tables of odd multiples up to 127 of 2^(32j) B, the point
+//   P = [S]B + [k](-A) = [S]B - [k]A
+// is one joint sliding-window pass with 32 doublings: S and k (both < 2^253) are recoded once over 256
+// positions, and the digit at position 32j + t is added at column t from table j (d 2^(32j+t) X =
+// 2^t [d](2^(32j) X)). That is the exact point [S]B - [k]A, not a multiple of it, so rule 5 is decided on it
+// directly: Q = P - R, accept iff [8]Q = identity (P = R, the case of every honest signature, gives Q = O and
+// is tested first by two multiplications). Equivalence with the lattice path: both evaluate rule 5 on the same
+// inputs after the same checks of rules 2-4 (A passed them when it entered the key cache, R is decoded and
+// checked exactly as in the other path); the lattice path tests [8][c1]Q with 0 < |c1| < L, which is the
+// identity exactly when [8]Q is (see "Lattice reduction"). Torsion-tainted R or A make P != R and are decided
+// by [8]Q, as before. The square root that decodes R stays (rule 3 needs it, and comparing an encoding of P
+// with R's bytes instead would cost an inversion, the same exponentiation).
+// Policy: a key cached in keyTable with KC_HITS >= HOT_AFTER (its HOT_AFTER + 1-th verification) takes a free
+// hot slot, or the one with the lowest score if its hits clearly exceed that score (more than 5/4 of it + 2):
+// senders of about equal rates do not evict one another (no rebuild thrash when there are more hot senders
+// than slots), a key gone quiet is replaced once its score has decayed. Scores (uses of the slot) and KC_HITS
+// are halved every AGE_PERIOD verifications. Building a key's table costs about 3 verifications; measured
+// (CPU time, Node 20): see the commit.
+const HOT_N: i32 = 4; //          hot key slots
+const HOT_C: i32 = 8; //          chunks of the scalars
+const HOT_W: i32 = 32; //         bits a chunk (HOT_C HOT_W = 256)
+const HOT_E: i32 = 16; //         odd multiples a chunk table of A: 1, 3, .., 2 HOT_E - 1
+const HOT_A_MAX: i32 = 2 * HOT_E - 1;
+const HOT_A_WIDTH: i32 = 6; //    slide() look-ahead for that digit bound
+const HOT_AFTER: u32 = 2;
+const AGE_PERIOD: u32 = 64;
+const SCORE_MAX: u32 = 1 << 20;
+const HOT_TABLE: usize = <usize>(HOT_C * HOT_E) * PRE; // bytes a key
+const HOT_TABLES: usize = memory.data(HOT_N * HOT_C * HOT_E * <i32>PRE, 16);
+const HOT_KEYS: usize = memory.data(HOT_N * 32, 8);
+const HOT_USED: usize = memory.data(HOT_N, 8);
+const HOT_SCORE: usize = memory.data(HOT_N * 4, 8);
+/** Odd multiples up to 127 of 2^(32j) B for j < HOT_C other than 0 (ODD_B) and HOT_C / 2 (ODD_B128). */
+const HOT_B: usize = memory.data((HOT_C - 2) * ODD_B_COUNT * <i32>PRE, 16);
+const HOT_BPTR: usize = memory.data(HOT_C * 4, 8); // table j of the B side (u32 pointers)
+let hotBReady = false;
+let vfCount: u32 = 0;
+// Batched inversion: prefix products of the Z coordinates (enough for the larger of the two builds).
+const NORM_N: i32 = (HOT_C - 2) * ODD_B_COUNT > HOT_C * HOT_E ? (HOT_C - 2) * ODD_B_COUNT : HOT_C * HOT_E;
+const NORM: usize = memory.data(NORM_N * <i32>FE, 8);
+const HB_Q: usize = memory.data(<i32>P3, 8);
+const HV_C: usize = memory.data(<i32>CACHED, 8);
+const HV_F: usize = memory.data(<i32>FE, 8);
+/**
+ * Counters for tests (a signal that does not depend on timing): a 32-byte tag, then u32 counters: [0] hot-path
+ * verifications, [1] of them decided by P = R, [2] hot tables built, [3] B tables built. test/unit/ed25519.test.ts
+ * finds the tag in linear memory. Public data.
+ */
+const HOT_STATS: usize = memory.data<u8>([
+  0x77, 0x65, 0x62, 0x6d, 0x6c, 0x73, 0x20, 0x65, 0x64, 0x32, 0x35, 0x35, 0x31, 0x39, 0x20, 0x68, // "webmls ed25519 h"
+  0x6f, 0x74, 0x2d, 0x6b, 0x65, 0x79, 0x20, 0x63, 0x6f, 0x75, 0x6e, 0x74, 0x65, 0x72, 0x73, 0x00, // "ot-key counters\0"
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+], 8);
+@inline function countStat(i: usize): void {
+  const p = HOT_STATS + 32 + (i << 2);
+  store<u32>(p, load<u32>(p) + 1);
+}
+
+/** P = 2^n P, P in p3 (read and written in place). */
+function dblN(P: usize, n: i32): void {
+  for (let k = 0; k < n; k++) {
+    p2Dbl(TB_R, P);
+    if (k < n - 1) toP2(P, TB_R);
+    else toP3(P, TB_R);
+  }
+}
+
+/** Entry i (PRE bytes) of out = X, Y, Z of (2i+1) Q, i < n, for Q in p3 (not modified). */
+function oddProjective(out: usize, n: i32, Q: usize): void {
+  p2Dbl(TB_R, Q);
+  toP3(TB_P, TB_R);
+  toCached(TB_C, TB_P); // 2Q
+  memory.copy(TB_P, Q, P3);
+  for (let i = 0; i < n; i++) {
+    const e = out + <usize>i * PRE;
+    feCopy(e, cX(TB_P));
+    feCopy(e + FE, cY(TB_P));
+    feCopy(e + 2 * FE, cZ(TB_P));
+    if (i + 1 < n) {
+      gAdd(TB_R, TB_P, TB_C);
+      toP3(TB_P, TB_R);
+    }
+  }
+}
+
+/** The n entries at base, each X, Y, Z, become affine precomp (y+x, y-x, 2dxy) in place: one inversion. */
+function normalise(base: usize, n: i32): void {
+  feCopy(NORM, base + 2 * FE);
+  for (let i = 1; i < n; i++) feMul(NORM + <usize>i * FE, NORM + <usize>(i - 1) * FE, base + <usize>i * PRE + 2 * FE);
+  const inv = TB_F, x = TB_F + FE, y = TB_F + 2 * FE;
+  feInvert(inv, NORM + <usize>(n - 1) * FE);
+  for (let i = n - 1; i >= 0; i--) {
+    const e = base + <usize>i * PRE;
+    const zi = NORM + <usize>i * FE; // becomes 1/Z_i
+    if (i > 0) {
+      feMul(zi, inv, NORM + <usize>(i - 1) * FE);
+      feMul(inv, inv, e + 2 * FE);
+    } else {
+      feCopy(zi, inv);
+    }
+    feMul(x, e, zi);
+    feMul(y, e + FE, zi);
+    feAdd(e, y, x);
+    feCarry(e, e);
+    feSub(e + FE, y, x);
+    feCarry(e + FE, e + FE);
+    feMul(e + 2 * FE, x, y); // Z_i is no longer needed
+    feMul(e + 2 * FE, e + 2 * FE, D2);
+  }
+}
+
+/** The B side of the hot path: HOT_B and HOT_BPTR (public data; run once, at the first hot key). */
+function buildHotB(): void {
+  feCopy(cX(HB_Q), BX);
+  feCopy(cY(HB_Q), BY);
+  feOne(cZ(HB_Q));
+  feMul(cT(HB_Q), BX, BY);
+  store<u32>(HOT_BPTR, <u32>ODD_B);
+  let idx: usize = 0;
+  for (let j = 1; j < HOT_C; j++) {
+    dblN(HB_Q, HOT_W); // 2^(32j) B
+    let t: usize;
+    if (j == HOT_C / 2) {
+      t = ODD_B128;
+    } else {
+      t = HOT_B + idx * <usize>ODD_B_COUNT * PRE;
+      oddProjective(t, ODD_B_COUNT, HB_Q);
+      idx++;
+    }
+    store<u32>(HOT_BPTR + (<usize>j << 2), <u32>t);
+  }
+  normalise(HOT_B, (HOT_C - 2) * ODD_B_COUNT);
+  hotBReady = true;
+  countStat(3);
+}
+
+/** Build the hot table of pk (valid: it is in the key cache) in slot h. */
+function buildHot(h: i32, pk: usize): void {
+  if (!hotBReady) buildHotB();
+  decodeNeg(HB_Q, pk); // -A (succeeds: pk passed rules 3 and 4 when it was cached)
+  const table = HOT_TABLES + <usize>h * HOT_TABLE;
+  for (let j = 0; j < HOT_C; j++) {
+    if (j > 0) dblN(HB_Q, HOT_W); // -2^(32j) A
+    oddProjective(table + <usize>(j * HOT_E) * PRE, HOT_E, HB_Q);
+  }
+  normalise(table, HOT_C * HOT_E);
+  memory.copy(HOT_KEYS + <usize>h * 32, pk, 32);
+  store<u8>(HOT_USED + <usize>h, 1);
+  countStat(2);
+}
+
+/** The hot slot holding pk, or -1. */
+function hotFind(pk: usize): i32 {
+  for (let h = 0; h < HOT_N; h++)
+    if (load<u8>(HOT_USED + <usize>h) != 0 && eq32(HOT_KEYS + <usize>h * 32, pk)) return h;
+  return -1;
+}
+
+/** After a key cache hit on pk (entry kcSlot): a hot slot for it, built now, or -1 (see the policy above). */
+function hotPromote(pk: usize): i32 {
+  const hits = load<u32>(KC_HITS + (<usize>kcSlot << 2));
+  if (hits < HOT_AFTER) return -1;
+  let v = -1;
+  let low: u32 = U32.MAX_VALUE;
+  for (let h = 0; h < HOT_N; h++) {
+    if (load<u8>(HOT_USED + <usize>h) == 0) {
+      v = h;
+      low = 0;
+      break;
+    }
+    const sc = load<u32>(HOT_SCORE + (<usize>h << 2));
+    if (sc < low) {
+      low = sc;
+      v = h;
+    }
+  }
+  if (load<u8>(HOT_USED + <usize>v) != 0 && hits <= low + (low >> 2) + 2) return -1;
+  buildHot(v, pk);
+  store<u32>(HOT_SCORE + (<usize>v << 2), hits);
+  return v;
+}
+
+/** Halve the hot scores and key cache hits every AGE_PERIOD verifications. */
+@inline function ageScores(): void {
+  vfCount++;
+  if ((vfCount & (AGE_PERIOD - 1)) == 0) {
+    for (let h: usize = 0; h < <usize>HOT_N; h++) store<u32>(HOT_SCORE + (h << 2), load<u32>(HOT_SCORE + (h << 2)) >> 1);
+    for (let i: usize = 0; i < <usize>KC_N; i++) store<u32>(KC_HITS + (i << 2), load<u32>(KC_HITS + (i << 2)) >> 1);
+  }
+}
+
+/**
+ * Rule 5 on a hot key (slot h): P = [S]B + [k](-A) by the joint pass described above (S at sig + 32, k in
+ * VF_K, -R in VF_NR), then 1 iff [8](P - R) = identity.
+ */
+function hotVerify(h: i32, sig: usize): i32 {
+  const sc = HOT_SCORE + (<usize>h << 2);
+  store<u32>(sc, min<u32>(load<u32>(sc) + 1, SCORE_MAX));
+  countStat(0);
+  slide(SLIDE_U0, sig + 32, 127, 8, 256); //        S < 2^253
+  slide(SLIDE_A, VF_K, HOT_A_MAX, HOT_A_WIDTH, 256); // k < 2^253
+  const aBase = HOT_TABLES + <usize>h * HOT_TABLE;
+  const P = VF_Q;
+  feZero(cX(P));
+  feOne(cY(P));
+  feOne(cZ(P));
+  for (let t = HOT_W - 1; t >= 0; t--) {
+    p2Dbl(DS_T, P);
+    for (let j = 0; j < HOT_C; j++) {
+      const pos = <usize>(j * HOT_W + t);
+      addPrecompDigit(<i32>load<i8>(SLIDE_U0 + pos), <usize>load<u32>(HOT_BPTR + (<usize>j << 2)));
+      addPrecompDigit(<i32>load<i8>(SLIDE_A + pos), aBase + <usize>(j * HOT_E) * PRE);
+    }
+    if (t > 0) toP2(P, DS_T);
+  }
+  toP3(DS_U, DS_T); //                                P = [S]B - [k]A
+  // P = R (VF_NR = -R, Z = 1): X_P = -x_R Z_P and Y_P = y_R Z_P.
+  feMul(HV_F, cX(VF_NR), cZ(DS_U));
+  feAdd(HV_F, HV_F, cX(DS_U));
+  if (feIsZero(HV_F) == 1) {
+    feMul(HV_F, cY(VF_NR), cZ(DS_U));
+    feSub(HV_F, HV_F, cY(DS_U));
+    if (feIsZero(HV_F) == 1) {
+      countStat(1);
+      return 1; //                                    Q = P - R = O
+    }
+  }
+  toCached(HV_C, VF_NR);
+  gAdd(DS_T, DS_U, HV_C); //                          Q = P + (-R)
+  toP2(VF_Q, DS_T);
+  return <i32>timesEightIsIdentity(VF_Q); //          rule 5
+}
+
 /**
  * Verify sig = R || S on msg under pk (RFC 8032 §5.1.7) by the rule of the header: S < L, A and R strictly
- * decoded and not of small order, and [8]([S]B - R - [k]A) = identity, checked through the lattice reduction
- * above as [8]([|c1| S]B + [|c1|](-R) + [c0](-+A)) = identity. Returns 1 or 0. Public inputs only.
+ * decoded and not of small order, and [8]([S]B - R - [k]A) = identity, checked for a hot key on [S]B - [k]A
+ * computed exactly (hotVerify), otherwise through the lattice reduction above as
+ * [8]([|c1| S]B + [|c1|](-R) + [c0](-+A)) = identity. Returns 1 or 0. Public inputs only.
  */
 export function ed25519Verify(pk: usize, msg: usize, msgLen: usize, sig: usize): i32 {
   if (!scIsCanonical(sig + 32)) return 0; //                    rule 2: S < L
-  const aTable = keyTable(pk); //                               rules 3, 4 for A (odd multiples of -A)
-  if (aTable == 0) return 0;
+  ageScores();
+  const hot = hotFind(pk); //                                   a hot key passed rules 3, 4 when it was cached
+  let aTable: usize = 0;
+  if (hot < 0) {
+    aTable = keyTable(pk); //                                   rules 3, 4 for A (odd multiples of -A)
+    if (aTable == 0) return 0;
+  }
   if (!decodeNeg(VF_NR, sig) || isSmallOrderEncoding(sig)) return 0; // rules 3, 4 for R (VF_NR = -R)
   ensureTables();
   sha512Init();
@@ -962,6 +1222,11 @@ export function ed25519Verify(pk: usize, msg: usize, msgLen: usize, sig: usize):
   sha512Update(msg, msgLen);
   sha512Final(VF_K);
   scReduce64(VF_K, VF_K); //                                      k = SHA-512(R || A || M) mod L
+  if (hot >= 0) return hotVerify(hot, sig);
+  if (kcHit) {
+    const h = hotPromote(pk);
+    if (h >= 0) return hotVerify(h, sig);
+  }
   // c0 = c1 k (mod L). For c1 < 0 the equation is multiplied by -1 instead: [|c1| S]B + [|c1|](-R) + [c0]A.
   const negA = reduceLattice(VF_C0, VF_C1, VF_K);
   scMulAdd(VF_U, VF_C1, sig + 32, ZERO32); //                     u = |c1| S mod L

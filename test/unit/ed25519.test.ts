@@ -13,9 +13,16 @@
 // Signing with the public key cache (ed25519SignCached behind WasmCore.ed25519Sign) equals uncached signing and
 // @noble, also after the seed array is changed in place; verification through the core's cache of recently
 // decoded keys equals verification without it (hits, evictions, keys one bit apart, refused keys).
+// Hot keys (a key verified again gets big tables and a faster exact computation of [S]B - [k]A): the core's
+// hot-key counters (found by their tag in linear memory, no timing) show the hot path runs from a key's third
+// verification, survives the key cache's eviction, and that hot tables are evicted and rebuilt by the scoring
+// policy; 1,200 valid and 1,200 mutated signatures under 6 repeated keys (more than the 4 hot slots) get the same
+// answers from the hot path, from the lattice path of an instance whose hot slots are kept busy by other keys,
+// from the noble provider and from strict @noble; torsion cases, small-order and non-canonical R and S >= L
+// under keys that are already hot.
 import { ed25519 as nobleEd } from '@noble/curves/ed25519.js';
 import { sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
-import { loadCore } from '../../sdk/src/crypto/wasm.ts';
+import { loadCore, type WasmCore } from '../../sdk/src/crypto/wasm.ts';
 import { nobleEd25519 } from '../../sdk/src/crypto/noble.ts';
 import { bigToLe, hex, toHex, concat, ED25519_L as L, ED25519_P as P, leToBig, prng, utf8 } from '../lib/bytes.ts';
 
@@ -151,12 +158,35 @@ function strictNoble(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean 
 }
 
 /** The three verifiers (the third skipped when `reference` is false, for time); they must agree. */
-function verifyAll(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array, where: string, reference = true): boolean {
-  const w = core.ed25519Verify(pk, msg, sig);
+function verifyAll(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array, where: string, reference = true, c = core): boolean {
+  const w = c.ed25519Verify(pk, msg, sig);
   const n = nobleEd25519.verify(pk, msg, sig);
   const r = reference ? strictNoble(pk, msg, sig) : n;
   if (w !== n || w !== r) throw new Error(`${where}: wasm ${w}, noble provider ${n}, strict @noble ${r}`);
   return w;
+}
+
+/**
+ * The core's hot-key counters (HOT_STATS in core-as/assembly/ed25519.ts: a 32-byte tag, then u32 counters), found
+ * by their tag in linear memory: verifications on the hot path, of them those with P = R, hot tables built, B
+ * tables built.
+ */
+const HOT_TAG = utf8('webmls ed25519 hot-key counters\0');
+interface HotStats {
+  hot: number;
+  equal: number;
+  builds: number;
+  bTables: number;
+}
+function hotStats(c: WasmCore): HotStats {
+  const mem = c.memoryView();
+  outer: for (let i = 0; i + 48 <= mem.length; i += 8) {
+    for (let j = 0; j < 32; j++) if (mem[i + j] !== HOT_TAG[j]) continue outer;
+    const v = new DataView(mem.buffer, mem.byteOffset + i + 32, 16);
+    const u = (o: number) => v.getUint32(o, true);
+    return { hot: u(0), equal: u(4), builds: u(8), bTables: u(12) };
+  }
+  throw new Error('hot-key counters not found in the core');
 }
 
 describe('ed25519', () => {
@@ -486,5 +516,208 @@ describe('ed25519', () => {
     const T = TORSION[3]!.toBytes();
     for (let i = 0; i < 3; i++) expect(core.ed25519Verify(T, msgs[0]!, sigs[0]!)).to.be.false;
     expect(core.ed25519Verify(pks[0]!, msgs[0]!, sigs[0]!)).to.be.true;
+  });
+
+  it('takes the hot path from a key\'s third verification, also after the key cache has evicted it', async () => {
+    const c = await loadCore(); // a fresh instance: its counters and hot slots start empty
+    const rnd = prng(4242);
+    const seed = rnd(32);
+    const pk = c.ed25519PublicKey(seed);
+    const msgs = Array.from({ length: 60 }, (_, i) => rnd(i + 1));
+    const sigs = msgs.map((m) => c.ed25519Sign(seed, m));
+    expect(hotStats(c)).to.deep.equal({ hot: 0, equal: 0, builds: 0, bTables: 0 });
+    expect(c.ed25519Verify(pk, msgs[0]!, sigs[0]!)).to.be.true; //    decoded into the key cache
+    expect(c.ed25519Verify(pk, msgs[1]!, sigs[1]!)).to.be.true; //    first hit
+    expect(hotStats(c)).to.deep.equal({ hot: 0, equal: 0, builds: 0, bTables: 0 });
+    expect(c.ed25519Verify(pk, msgs[2]!, sigs[2]!)).to.be.true; //    second hit: tables built, hot path
+    expect(hotStats(c)).to.deep.equal({ hot: 1, equal: 1, builds: 1, bTables: 1 });
+    for (let i = 3; i < 60; i++) expect(c.ed25519Verify(pk, msgs[i]!, sigs[i]!), `message ${i}`).to.be.true;
+    expect(hotStats(c)).to.deep.equal({ hot: 58, equal: 58, builds: 1, bTables: 1 });
+    // Refused on the hot path (P != R, then [8](P - R) != O): a wrong message, the signature of another message.
+    expect(verifyAll(pk, utf8('other'), sigs[0]!, 'wrong message', true, c)).to.be.false;
+    expect(verifyAll(pk, msgs[1]!, sigs[0]!, 'other signature', true, c)).to.be.false;
+    expect(hotStats(c)).to.deep.equal({ hot: 60, equal: 58, builds: 1, bTables: 1 });
+    // 20 other keys, once each, evict pk from the 16-entry key cache; its hot slot has a copy of the key.
+    for (let i = 0; i < 20; i++) {
+      const s = rnd(32);
+      expect(c.ed25519Verify(c.ed25519PublicKey(s), msgs[0]!, c.ed25519Sign(s, msgs[0]!))).to.be.true;
+    }
+    expect(c.ed25519Verify(pk, msgs[5]!, sigs[5]!)).to.be.true;
+    expect(hotStats(c)).to.deep.equal({ hot: 61, equal: 59, builds: 1, bTables: 1 });
+  });
+
+  it('evicts and rebuilds hot tables by score: 5 keys over 4 slots, no rebuild between equals', async () => {
+    // Policy (ed25519.ts "Hot keys"): promotion at a key cache entry's 2nd hit into a free slot, or over the
+    // lowest-scored slot when hits > score + score / 4 + 2. Fewer than 64 verifications here: no ageing.
+    const c = await loadCore();
+    const rnd = prng(5005);
+    const keys = Array.from({ length: 5 }, () => rnd(32));
+    const pks = keys.map((k) => c.ed25519PublicKey(k));
+    let n = 0;
+    const verify = (j: number) => {
+      const m = rnd(8 + (n++ % 40));
+      const sig = c.ed25519Sign(keys[j]!, m);
+      expect(verifyAll(pks[j]!, m, sig, `key ${j}, verification ${n}`, false, c)).to.be.true;
+    };
+    const expectStats = (hot: number, builds: number) => {
+      const s = hotStats(c);
+      expect([s.hot, s.equal, s.builds], `after ${n} verifications`).to.deep.equal([hot, hot, builds]);
+    };
+    for (let j = 0; j < 4; j++) for (let i = 0; i < 3; i++) verify(j);
+    expectStats(4, 4); //                         keys 0-3 hot (scores 3: 2 hits + 1 use)
+    for (let i = 0; i < 6; i++) verify(4); //     key 4: hits 1..5 do not beat 3 + 0 + 2
+    expectStats(4, 4);
+    verify(4); //                                 hits 6: replaces key 0 (the first of the lowest scores)
+    expectStats(5, 5);
+    verify(4);
+    expectStats(6, 5);
+    verify(0); //                                 key 0 evicted: lattice path, a key cache hit (hits 3)
+    expectStats(6, 5);
+    for (let i = 0; i < 2; i++) verify(0); //     hits 4, 5
+    expectStats(6, 5);
+    verify(0); //                                 hits 6: rebuilt over key 1
+    expectStats(7, 6);
+    verify(1); //                                 key 1 evicted
+    expectStats(7, 6);
+    for (const j of [0, 2, 3, 4]) verify(j); //   the four hot keys
+    expectStats(11, 6);
+  });
+
+  it('agrees with the lattice path, the noble provider and strict @noble on 1,200 + 1,200 signatures under 6 repeated keys', async () => {
+    // `hot`: a fresh instance whose 4 hot slots the 6 keys share (phases of 400 cases use keys 0-3, 2-5, then
+    // 0, 1, 4, 5, so tables are built, evicted and rebuilt). `cold`: an instance whose hot slots belong to 4
+    // other keys verified once per case, more often than any of the 6 keys, which so never win a slot there:
+    // its answers come from the lattice path of before hot keys existed. The noble provider and strict @noble
+    // check every 8th case (each @noble verification costs about 100 core verifications).
+    const hot = await loadCore();
+    const cold = await loadCore();
+    const rnd = prng(1200);
+    const busy = Array.from({ length: 4 }, () => {
+      const s = rnd(32);
+      const m = rnd(32);
+      return { pk: cold.ed25519PublicKey(s), m, sig: cold.ed25519Sign(s, m) };
+    });
+    const seeds = Array.from({ length: 6 }, () => rnd(32));
+    const keys = seeds.map((s) => keyOf(s));
+    const phases = [
+      [0, 1, 2, 3],
+      [2, 3, 4, 5],
+      [0, 1, 4, 5],
+    ];
+    let accepted = 0;
+    let mutatedAccepted = 0;
+    const buildsAt: number[] = [];
+    for (let i = 0; i < 1200; i++) {
+      if (i % 400 === 0) buildsAt.push(hotStats(hot).builds);
+      for (const b of busy) expect(cold.ed25519Verify(b.pk, b.m, b.sig)).to.be.true;
+      const phase = phases[Math.floor(i / 400)]!;
+      const j = phase[rnd(1)[0]! % 4]!;
+      const { a, A, Ab } = keys[j]!;
+      const msg = rnd(rnd(1)[0]! % 100);
+      const sig = hot.ed25519Sign(seeds[j]!, msg);
+      const check = (p: Uint8Array, m: Uint8Array, s: Uint8Array, where: string, ref: boolean): boolean => {
+        const w = ref ? verifyAll(p, m, s, `${where} (case ${i}, key ${j})`, true, hot) : hot.ed25519Verify(p, m, s);
+        const l = cold.ed25519Verify(p, m, s);
+        if (l !== w) throw new Error(`${where} (case ${i}, key ${j}): hot path ${w}, lattice path ${l}`);
+        return w;
+      };
+      if (check(Ab, msg, sig, 'valid', i % 8 === 0)) accepted++;
+      // One mutation: a bit of R, S, A or M, S + L, or a torsion point added to R or A (valid under the rule).
+      const kind = i % 7;
+      let p2: Uint8Array = Ab, m2: Uint8Array = msg, s2: Uint8Array = sig.slice();
+      const bit = rnd(2)[0]! | (rnd(1)[0]! << 8);
+      if (kind === 0) s2[(bit >> 3) % 32]! ^= 1 << (bit & 7);
+      else if (kind === 1) s2[32 + ((bit >> 3) % 32)]! ^= 1 << (bit & 7);
+      else if (kind === 2) (p2 = Ab.slice())[(bit >> 3) % 32]! ^= 1 << (bit & 7);
+      else if (kind === 3) (m2 = concat(msg, new Uint8Array(1)))[(bit >> 3) % m2.length]! ^= 1 << (bit & 7);
+      else if (kind === 4) s2 = concat(sig.subarray(0, 32), bigToLe(leToBig(sig.subarray(32)) + L));
+      else {
+        const T = TORSION[1 + (i % 7)]!;
+        const r = modL(leToBig(rnd(40)));
+        const R = Pt.BASE.multiply(r);
+        if (kind === 5) s2 = craft(a, Ab, r, R.add(T).toBytes(), msg);
+        else s2 = craft(a, (p2 = A.add(T).toBytes()), r, R.toBytes(), msg);
+      }
+      if (check(p2, m2, s2, `mutated (kind ${kind})`, i % 8 === 0)) mutatedAccepted++;
+    }
+    expect(accepted).to.equal(1200);
+    expect(mutatedAccepted).to.equal(Array.from({ length: 1200 }, (_, i) => i % 7 >= 5).filter(Boolean).length);
+    const h = hotStats(hot);
+    buildsAt.push(h.builds);
+    // Keys 0-3 built in phase 0; keys 4 and 5 replace 0 and 1 in phase 1; 0 and 1 come back in phase 2.
+    expect(buildsAt[1]! - buildsAt[0]! >= 4, `builds ${buildsAt}`).to.be.true;
+    expect(buildsAt[2]! - buildsAt[1]! >= 2, `builds ${buildsAt}`).to.be.true;
+    expect(buildsAt[3]! - buildsAt[2]! >= 2, `builds ${buildsAt}`).to.be.true;
+    expect(h.hot > 1500, `hot path ${h.hot} times`).to.be.true;
+    expect(hotStats(cold).builds).to.equal(4); // only the busy keys: the 6 keys took the lattice path there
+  });
+
+  it('decides torsion cases, small-order and non-canonical R and S >= L under hot keys as before', async () => {
+    const c = await loadCore();
+    const rnd = prng(8888);
+    const seed = rnd(32);
+    const { a, A, Ab } = keyOf(seed);
+    for (let i = 0; i < 3; i++) {
+      const m = rnd(10 + i);
+      expect(c.ed25519Verify(Ab, m, c.ed25519Sign(seed, m))).to.be.true;
+    }
+    expect(hotStats(c).builds).to.equal(1); // A is hot
+    const msg = utf8('torsion under a hot key');
+    const r = modL(leToBig(rnd(40)));
+    const R = Pt.BASE.multiply(r);
+    // R + T, T of order 2, 4, 8: accepted, on the hot path but not by P = R (P = [S]B - [k]A = R, not R + T).
+    for (let t = 1; t < 8; t++) {
+      const T = TORSION[t]!;
+      const before = hotStats(c);
+      expect(verifyAll(Ab, msg, craft(a, Ab, r, R.add(T).toBytes(), msg), `R + T${t}`, true, c)).to.be.true;
+      const after = hotStats(c);
+      expect([after.hot - before.hot, after.equal - before.equal], `R + T${t}`).to.deep.equal([1, 0]);
+      expect(verifyAll(Ab, concat(msg, utf8('!')), craft(a, Ab, r, R.add(T).toBytes(), msg), `R + T${t}, other message`, true, c)).to.be.false;
+    }
+    // Small-order R (S = k a, so [S]B - R - [k]A = -T): refused by rule 4 before the hot path.
+    const before = hotStats(c).hot;
+    for (const T of TORSION) expect(verifyAll(Ab, msg, craft(a, Ab, 0n, T.toBytes(), msg), `small-order R ${orderOf(T)}`, true, c)).to.be.false;
+    expect(hotStats(c).hot).to.equal(before);
+    // S >= L, for a valid signature.
+    const sig = c.ed25519Sign(seed, msg);
+    const S = leToBig(sig.subarray(32));
+    expect(verifyAll(Ab, msg, sig, 'control', true, c)).to.be.true;
+    for (const bad of [S + L, L, S + 2n * L, (1n << 256n) - 1n])
+      expect(verifyAll(Ab, msg, concat(sig.subarray(0, 32), bigToLe(bad)), `S = ${bad}`, true, c)).to.be.false;
+    // R with y >= p (non-canonical) or x = 0 with the sign bit; -R (the sign bit flipped).
+    for (let d = 0n; d < 19n; d++)
+      for (const signBit of [0, 0x80]) {
+        const enc = bigToLe(P + d);
+        enc[31]! |= signBit;
+        expect(verifyAll(Ab, msg, concat(enc, sig.subarray(32)), `R = p + ${d}`, true, c)).to.be.false;
+      }
+    for (const y of [1n, P - 1n]) {
+      const enc = bigToLe(y);
+      enc[31]! |= 0x80;
+      expect(verifyAll(Ab, msg, concat(enc, sig.subarray(32)), `R = ${y} with sign bit`, true, c)).to.be.false;
+    }
+    const negR = sig.slice();
+    negR[31]! ^= 0x80;
+    expect(verifyAll(Ab, msg, negR, '-R', true, c)).to.be.false;
+    // A + T made hot by signatures valid under the rule (decided by [8](P - R)), then R + T' under it too.
+    for (let t = 1; t < 8; t++) {
+      const At = A.add(TORSION[t]!).toBytes();
+      const ct = await loadCore(); // a fresh instance: a free hot slot for A + T
+      for (let i = 0; i < 4; i++) {
+        const m = rnd(20 + i);
+        const ri = modL(leToBig(rnd(40)));
+        expect(verifyAll(At, m, craft(a, At, ri, Pt.BASE.multiply(ri).toBytes(), m), `A + T${t}, ${i}`, i === 3, ct)).to.be.true;
+      }
+      expect(hotStats(ct).builds, `A + T${t} is hot`).to.equal(1);
+      const Rt = R.add(TORSION[8 - t]!).toBytes();
+      expect(verifyAll(At, msg, craft(a, At, r, Rt, msg), `A + T${t}, R + T${8 - t}`, true, ct)).to.be.true;
+      expect(verifyAll(At, utf8('x'), craft(a, At, r, Rt, msg), `A + T${t}, wrong message`, true, ct)).to.be.false;
+      const s2 = craft(a, At, r, Rt, msg);
+      expect(verifyAll(At, msg, concat(s2.subarray(0, 32), bigToLe(leToBig(s2.subarray(32)) + L)), `A + T${t}, S + L`, true, ct)).to.be.false;
+      for (const T of TORSION) expect(ct.ed25519Verify(At, msg, craft(a, At, 0n, T.toBytes(), msg))).to.be.false;
+      // On the hot path: the 3rd and 4th signatures, R + T' and the wrong message (S + L and small-order R are
+      // refused before it).
+      expect(hotStats(ct).hot, `A + T${t}`).to.equal(4);
+    }
   });
 });
