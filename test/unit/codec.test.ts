@@ -1,6 +1,7 @@
 // The TLS presentation-language codec (RFC 9420 §2.1): round trips, and one test per rejection kind.
 import { hex, toHex, prng, throwsCode } from '../lib/bytes.ts';
-import { Reader, Writer, decode, encode, type Decoder, type Encoder } from '../../sdk/src/codec/index.ts';
+import { Reader, Writer, decode, encode, encodeWith, type Decoder, type Encoder } from '../../sdk/src/codec/index.ts';
+import { MlsError } from '../../sdk/src/errors.ts';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 
@@ -95,6 +96,25 @@ describe('codec: encoding', () => {
     throwsCode(() => encode((w) => w.u64(2n ** 64n)), 'BAD_LENGTH');
     throwsCode(() => encode((w) => w.varint(2 ** 30)), 'BAD_LENGTH');
     throwsCode(() => encode((w) => w.u16(1.5)), 'BAD_LENGTH');
+  });
+
+  it('encodeWith: use() sees the encoding, gets no copy, and the view is zeroed afterwards; nesting works', () => {
+    let kept: Uint8Array | undefined;
+    const r = encodeWith(
+      (w) => w.u16(0x0102).opaque(bytes(9, 9)),
+      (v) => {
+        kept = v;
+        // A nested encoding inside use() gets a writer of its own and leaves the outer view alone.
+        const inner = encodeWith((w) => w.u8(7), (iv) => toHex(iv));
+        const same = encode((w) => w.u16(0x0102).opaque(bytes(9, 9)));
+        return { hex: toHex(v), inner, equal: toHex(same) === toHex(v), view: v.buffer === same.buffer };
+      },
+    );
+    expect(r).to.deep.equal({ hex: '0102020909', inner: '07', equal: true, view: false });
+    expect(toHex(kept!)).to.equal('0000000000');
+    // A throwing use() still leaves the scratch clean and reusable.
+    throwsCode(() => encodeWith((w) => w.u8(1), () => { throw new MlsError('STATE', 'x'); }), 'STATE');
+    expect(toHex(encode((w) => w.u8(5)))).to.equal('05');
   });
 
   it('wipe() zeroes the buffer', () => {

@@ -78,6 +78,23 @@ for (const [name, cs] of suites) {
       });
     }
 
+    it("reuse guards: cut from the suite's randomBytes 256 bytes at a time, a fresh guard for every message", () => {
+      const calls: number[] = [];
+      // A suite object of its own (the pool is per suite object), spying on randomBytes.
+      const spy: CipherSuite = Object.create(cs, { randomBytes: { value: (n: number) => (calls.push(n), cs.randomBytes(n)) } });
+      const st = createSecretTree(cs, encryptionSecret, 2);
+      const seen = new Set<string>();
+      for (let i = 0; i < 65; i++) {
+        // The same tree every time: same generation, key and nonce, so only the reuse guard tells two messages apart.
+        const { message } = protectPrivateMessage(spy, { content: app, signaturePrivateKey: sig.privateKey, context, secretTree: st, senderDataSecret });
+        seen.add(toHex(message.ciphertext));
+        const r = unprotectPrivateMessage(cs, message, { context, secretTree: st, senderDataSecret, signaturePublicKey: sig.publicKey });
+        expect(toHex((r.content.content as { applicationData: Uint8Array }).applicationData)).to.equal(toHex(utf8('hello')));
+        expect(calls).to.deep.equal(i < 64 ? [256] : [256, 256]);
+      }
+      expect(seen.size).to.equal(65);
+    });
+
     it('INVALID_MESSAGE for both a signature and a private key, for neither, and for a private key without context', () => {
       const signature = signFramedContent(cs, sig.privateKey, WireFormat.mls_public_message, commit, context);
       throwsCode(() => protectPublicMessage(cs, { content: commit, signature, signaturePrivateKey: sig.privateKey, confirmationTag, context, membershipKey }), 'INVALID_MESSAGE');

@@ -3,5 +3,5 @@
  * Convention for wire structs built on it: `encodeX: Encoder<X>` / `decodeX: Decoder<X>`, one pair per struct.
  */
 export { Reader, decode, type Decoder } from './reader.ts';
-export { Writer, encode, type Encoder } from './writer.ts';
+export { Writer, encode, encodeWith, type Encoder } from './writer.ts';
 export { VARINT_MAX, varintSize } from './varint.ts';

@@ -172,16 +172,30 @@ const SCRATCH_KEEP = 1 << 16;
  * @example const kdfLabel = encode((w) => w.u16(len).opaque(label).opaque(context));
  */
 export function encode(body: (w: Writer) => void, initialCapacity?: number): Uint8Array {
+  return encodeWith(body, (bytes) => bytes.slice(), initialCapacity);
+}
+
+/**
+ * Encode, hand the encoding to `use` as a view of the working buffer, and return what `use` returns — for an
+ * encoding that is consumed at once (a KDF label, a signature's input): no copy. The view is zeroed when `use`
+ * returns: `use` must not keep it.
+ * @example const key = encodeWith((w) => w.u16(16).opaque(label).opaque(ctx), (info) => cs.kdfExpand(prk, info, 16));
+ */
+export function encodeWith<T>(body: (w: Writer) => void, use: (bytes: Uint8Array) => T, initialCapacity?: number): T {
   if (scratchBusy) {
     const w = new Writer(initialCapacity);
-    body(w);
-    return w.finish();
+    try {
+      body(w);
+      return use(w.view());
+    } finally {
+      w.wipe();
+    }
   }
   scratchBusy = true;
   const w = (scratch ??= new Writer(4096));
   try {
     body(w);
-    return w.finish();
+    return use(w.view());
   } finally {
     if (w.capacity > SCRATCH_KEEP) scratch = undefined;
     w.wipe();

@@ -6,7 +6,7 @@
  * Labels are given without the "MLS 1.0 " prefix (added here where the RFC says so); RefHash takes its label
  * as is (§5.2: e.g. "MLS 1.0 KeyPackage Reference").
  */
-import { encode } from '../codec/writer.ts';
+import { encode, encodeWith, type Writer } from '../codec/writer.ts';
 import { MlsError } from '../errors.ts';
 import { utf8 } from './bytes.ts';
 import type { CipherSuite, HpkeSealed } from './cipher-suite.ts';
@@ -46,10 +46,16 @@ export function expandWithLabel(
   context: Uint8Array,
   length: number,
 ): Uint8Array {
+  checkExpandLength(length);
+  return encodeWith(
+    (w) => w.u16(length).opaque(mlsLabel(label)).opaque(context),
+    (info) => cs.kdfExpand(secret, info, length),
+  );
+}
+
+function checkExpandLength(length: number): void {
   if (!Number.isInteger(length) || length < 0 || length > 0xffff)
     throw new MlsError('BAD_LENGTH', `ExpandWithLabel length ${length} is not a uint16`);
-  const info = encode((w) => w.u16(length).opaque(mlsLabel(label)).opaque(context), 16 + context.length);
-  return cs.kdfExpand(secret, info, length);
 }
 
 /** DeriveSecret(Secret, Label) = ExpandWithLabel(Secret, Label, "", KDF.Nh) (RFC 9420 §8). */
@@ -70,9 +76,12 @@ export function deriveTreeSecret(
 ): Uint8Array {
   if (!Number.isInteger(generation) || generation < 0 || generation > 0xffffffff)
     throw new MlsError('BAD_LENGTH', `generation ${generation} is not a uint32`);
-  const ctx = new Uint8Array(4);
-  new DataView(ctx.buffer).setUint32(0, generation);
-  return expandWithLabel(cs, secret, label, ctx, length);
+  checkExpandLength(length);
+  // The context is the 4-byte generation: opaque context<V> = varint 4, then the uint32 (two secrets per message).
+  return encodeWith(
+    (w) => w.u16(length).opaque(mlsLabel(label)).varint(4).u32(generation),
+    (info) => cs.kdfExpand(secret, info, length),
+  );
 }
 
 /**
@@ -92,13 +101,14 @@ export const makeProposalRef = (cs: CipherSuite, authenticatedContent: Uint8Arra
   refHash(cs, 'MLS 1.0 Proposal Reference', authenticatedContent);
 
 /** SignContent = struct { opaque label<V> = "MLS 1.0 " + Label; opaque content<V>; } (RFC 9420 §5.1.2). */
+const writeSignContent = (label: Label, content: Uint8Array) => (w: Writer) => void w.opaque(mlsLabel(label)).opaque(content);
 function signContent(label: Label, content: Uint8Array): Uint8Array {
-  return encode((w) => w.opaque(mlsLabel(label)).opaque(content), 40 + content.length);
+  return encode(writeSignContent(label, content), 40 + content.length);
 }
 
 /** SignWithLabel(SignatureKey, Label, Content) = Signature.Sign(SignatureKey, SignContent) (RFC 9420 §5.1.2). */
 export function signWithLabel(cs: CipherSuite, privateKey: Uint8Array, label: Label, content: Uint8Array): Uint8Array {
-  return cs.sign(privateKey, signContent(label, content));
+  return encodeWith(writeSignContent(label, content), (m) => cs.sign(privateKey, m), 40 + content.length);
 }
 
 /** VerifyWithLabel(VerificationKey, Label, Content, SignatureValue) (RFC 9420 §5.1.2). False for any bad input. */
@@ -109,7 +119,7 @@ export function verifyWithLabel(
   content: Uint8Array,
   signature: Uint8Array,
 ): boolean {
-  return cs.verify(publicKey, signContent(label, content), signature);
+  return encodeWith(writeSignContent(label, content), (m) => cs.verify(publicKey, m, signature), 40 + content.length);
 }
 
 /**

