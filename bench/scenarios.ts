@@ -122,6 +122,8 @@ export const SCENARIOS = [
   { id: 'worker-encrypt', label: '1 KiB message encrypt (worker)', unit: 'ms' },
   { id: 'worker-decrypt', label: '1 KiB message decrypt (worker)', unit: 'ms' },
   { id: 'worker-messages', label: '1 KiB messages enc+dec per second (worker)', unit: 'msg/s' },
+  { id: 'worker-pipelined', label: '… (worker, 32 calls in flight)', unit: 'msg/s' },
+  { id: 'worker-batched', label: '… (worker, sendMany/receiveMany of 50)', unit: 'msg/s' },
   { id: 'commit-populated', label: 'update commit, create (populated)', unit: 'ms' },
   { id: 'process-populated', label: 'update commit, process (populated)', unit: 'ms' },
   { id: 'remove-populated', label: 'remove one, create (populated)', unit: 'ms' },

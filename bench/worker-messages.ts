@@ -7,13 +7,34 @@
 // with the engine, one signature key each), so the group has n members like the in-thread rows; B joins from the
 // Welcome. Then, like the in-thread
 // rows of bench/scenarios.ts: A sends a batch of MESSAGES (group.send) and B receives them in order
-// (group.receive), each call awaited one at a time (one postMessage round trip each); and the throughput row, one
-// message at a time (A sends, B receives) in windows of THROUGHPUT_WINDOW_MS for THROUGHPUT_MS, best window.
+// (group.receive), each call awaited one at a time (one postMessage round trip each); and three throughput rows, in
+// windows of THROUGHPUT_WINDOW_MS for THROUGHPUT_MS, best window each:
+// - one message at a time: A sends, B receives, each call awaited before the next (latency-bound: two round trips
+//   per message, and a round trip to an idle worker costs a thread wake-up each way);
+// - pipelined: PIPELINE chains "A sends, then B receives that message" in flight at once, as an app that does not
+//   wait for one message before sending or receiving the next (the workers run in parallel; the calls still
+//   reach each worker in order, and B receives every message in the order A produced them);
+// - batched: A encrypts BATCH messages in one sendMany call, B decrypts them in one receiveMany call.
 import { createWorkerClient } from '../sdk/src/index.ts';
 import { loadCore } from '../sdk/src/crypto/wasm.ts';
 import { wasmSuite } from '../sdk/src/crypto/suites.ts';
 import { createKeyPackage } from '../sdk/src/messages/key-package-create.ts';
 import { MESSAGES, summary, THROUGHPUT_MS, THROUGHPUT_WINDOW_MS, type PlanIo } from './scenarios.ts';
+
+/** Chains in flight for the pipelined row; messages per call for the batched row. */
+const PIPELINE = 32;
+const BATCH = 50;
+
+/** Rates (messages/s) of `run` over windows of about THROUGHPUT_WINDOW_MS for THROUGHPUT_MS; `run` returns its count. */
+async function windows(run: (until: number) => Promise<number>): Promise<number[]> {
+  const rates: number[] = [];
+  for (const start = performance.now(); performance.now() - start < THROUGHPUT_MS; ) {
+    const w0 = performance.now();
+    const k = await run(w0 + THROUGHPUT_WINDOW_MS);
+    rates.push((k * 1000) / (performance.now() - w0));
+  }
+  return rates;
+}
 
 export async function runWorkerMessages(n: number, io: PlanIo): Promise<void> {
   io.emit({ kind: 'start', op: 'worker clients: set-up' });
@@ -72,6 +93,37 @@ export async function runWorkerMessages(n: number, io: PlanIo): Promise<void> {
     }
     check(last);
     io.emit({ kind: 'sample', sample: { ...summary('worker-messages', n, rates), median: Math.max(...rates) } });
+
+    io.emit({ kind: 'start', op: `worker: ${PIPELINE} in flight for ${THROUGHPUT_MS} ms` });
+    const piped = await windows(async (until) => {
+      let k = 0;
+      await Promise.all(
+        Array.from({ length: PIPELINE }, async () => {
+          while (performance.now() < until) {
+            last = await receive(await ga.send(pt));
+            k++;
+          }
+        }),
+      );
+      check(last);
+      return k;
+    });
+    io.emit({ kind: 'sample', sample: { ...summary('worker-pipelined', n, piped), median: Math.max(...piped) } });
+
+    io.emit({ kind: 'start', op: `worker: sendMany/receiveMany of ${BATCH} for ${THROUGHPUT_MS} ms` });
+    const batch = Array.from({ length: BATCH }, () => pt);
+    const batched = await windows(async (until) => {
+      let k = 0;
+      while (performance.now() < until) {
+        const evs = await gb.receiveMany(await ga.sendMany(batch));
+        for (const e of evs) if (e.kind !== 'application') throw new Error(`worker bench: expected an application message, got ${e.kind}`);
+        const e = evs[evs.length - 1];
+        if (e?.kind === 'application') check(e.data);
+        k += evs.length;
+      }
+      return k;
+    });
+    io.emit({ kind: 'sample', sample: { ...summary('worker-batched', n, batched), median: Math.max(...batched) } });
   } finally {
     await a.close();
     await b.close();

@@ -57,6 +57,8 @@ export type {
   ProposalEvent,
   ProposalSummary,
   ReceivedEvent,
+  ReceiveManyEvent,
+  RejectedEvent,
   ReleasedEvent,
   SenderRef,
   TreeInfo,

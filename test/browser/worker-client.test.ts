@@ -411,7 +411,7 @@ describe('createWorkerClient (Chromium, IndexedDB)', () => {
     for (const c of [alice, bob, carol]) await c.close();
   });
 
-  it('events: those a call raised are dispatched before it resolves; a reload no call caused still arrives', async () => {
+  it('events: those a call raised are dispatched before it resolves (also a batch); a reload no call caused still arrives', async () => {
     const { alice, bob, carol, ga, gb } = await threeMembers();
     const seen: string[] = [];
     gb.on('message', (e) => void (e.event.kind === 'application' && seen.push(text(e.event.data))));
@@ -422,6 +422,10 @@ describe('createWorkerClient (Chromium, IndexedDB)', () => {
       expect(seen).to.deep.equal(Array.from({ length: i + 1 }, (_, k) => `m${k}`)); // no wait: it came with the result
     }
     expect(clientSeen.length).to.equal(3);
+    // A batch through the worker: one call each way; the events of the batch come with its result.
+    const evs = await gb.receiveMany(await ga.sendMany(['b1', 'b2', 'b3'].map(utf8)));
+    expect(evs.map((e) => app(e as ReceivedEvent).data)).to.deep.equal(['b1', 'b2', 'b3']);
+    expect(seen.slice(3)).to.deep.equal(['b1', 'b2', 'b3']);
     // A second worker on Alice's database; Alice's first tab commits; the second tab hears of it with no call of
     // its own (cross-tab hint → reload in the worker → an event that leaves on its own).
     const tab2 = await createWorkerClient({ databaseName: (await alice.identity()).databaseName });

@@ -245,6 +245,89 @@ describe('client: atomicity (MemoryStorage.failNextCommit)', () => {
   });
 });
 
+describe('client: sendMany / receiveMany', () => {
+  /** A MemoryStorage that counts its non-empty commits. */
+  class CountingStorage extends MemoryStorage {
+    commits = 0;
+    override async commit(batch: Parameters<MemoryStorage['commit']>[0]): Promise<void> {
+      await super.commit(batch);
+      this.commits++;
+    }
+  }
+
+  it('the same messages as one by one, persisted by one write per run of application messages', async () => {
+    const sa = new CountingStorage();
+    const sb = new CountingStorage();
+    const { clients, handles } = await setup(['alice', 'bob', 'carol'], [sa, sb, new MemoryStorage()]);
+    const [ga, gb, gc] = handles as [GroupHandle, GroupHandle, GroupHandle];
+    const texts = ['one', 'two', 'three', 'four', 'five'];
+    let before = sa.commits;
+    const wires = await ga.sendMany(texts.map(utf8));
+    expect(sa.commits - before).to.equal(1);
+    expect(wires.length).to.equal(5);
+    const seen: string[] = [];
+    gb.on('message', (e) => void (e.event.kind === 'application' && seen.push(text(e.event.data))));
+    before = sb.commits;
+    const evs = await gb.receiveMany(wires);
+    expect(sb.commits - before).to.equal(1);
+    expect(evs.map((e) => app(e as ReceivedEvent))).to.deep.equal(texts.map((data) => ({ data, from: 'alice' })));
+    expect(seen).to.deep.equal(texts);
+    // Carol takes them one by one: the same plaintexts (the batch's messages are ordinary messages).
+    for (const [i, w] of wires.entries()) expect(app(await gc.receive(w)).data).to.equal(texts[i]);
+    // Every key was consumed and its deletion stored: a reload refuses them all as replays.
+    const bob2 = await createClient({ storage: sb });
+    const gb2 = await bob2.openGroup(ga.groupId);
+    expect((await gb2.receiveMany(wires)).map((e) => (e.kind === 'rejected' ? e.code : e.kind))).to.deep.equal(Array(5).fill('REPLAY'));
+    expect(await gb.sendMany([])).to.deep.equal([]);
+    expect(await gb.receiveMany([])).to.deep.equal([]);
+    await rejectsCode(gb.receiveMany([utf8('x'), 'y' as unknown as Uint8Array]), 'DECODE');
+    await bob2.close();
+    for (const c of clients) await c.close();
+  });
+
+  it('a mixed batch: bad and replayed messages are rejected alone; a commit and an early message in between', async () => {
+    const { clients, handles } = await setup(['alice', 'bob', 'carol']);
+    const [ga, gb, gc] = handles as [GroupHandle, GroupHandle, GroupHandle];
+    const m1 = await ga.send(utf8('m1'));
+    const m3 = await gc.send(utf8('m3 (epoch 1)'));
+    const p = await gc.proposeUpdate();
+    await ga.receive(p);
+    const u = await ga.commit(); // commits carol's proposal
+    await ga.confirm();
+    const m2 = await ga.send(utf8('m2 (epoch 2)'));
+    const evs = await gb.receiveMany([m2, m1, utf8('not a message'), m1, p, m3, u.commit, await ga.send(utf8('m4'))]);
+    const kinds = evs.map((e) => (e.kind === 'rejected' ? `rejected ${e.code}` : e.kind));
+    expect(kinds).to.deep.equal(['buffered', 'application', 'rejected DECODE', 'rejected REPLAY', 'proposal', 'application', 'commit', 'application']);
+    expect(app(evs[1] as ReceivedEvent).data).to.equal('m1');
+    expect(app(evs[5] as ReceivedEvent).from).to.equal('carol');
+    const c = commitEv(evs[6] as ReceivedEvent);
+    expect(c.epoch).to.equal(2n);
+    expect(c.released.map((r) => (r.kind === 'application' ? text(r.data) : r.kind))).to.deep.equal(['m2 (epoch 2)']);
+    expect(app(evs[7] as ReceivedEvent).data).to.equal('m4');
+    await gc.receive(u.commit);
+    await agree(ga, gb, gc);
+    for (const cl of clients) await cl.close();
+  });
+
+  it('a failed write rejects exactly the messages it carried; they are received on retry; a failed sendMany sends nothing', async () => {
+    const sa = new MemoryStorage();
+    const sb = new MemoryStorage();
+    const { clients, handles } = await setup(['alice', 'bob'], [sa, sb]);
+    const [ga, gb] = handles as [GroupHandle, GroupHandle];
+    const wires = await ga.sendMany(['a', 'b', 'c'].map(utf8));
+    sb.failNextCommit();
+    const failed = await gb.receiveMany(wires);
+    expect(failed.map((e) => (e.kind === 'rejected' ? e.code : e.kind))).to.deep.equal(['STORAGE', 'STORAGE', 'STORAGE']);
+    expect((await gb.receiveMany(wires)).map((e) => app(e as ReceivedEvent).data)).to.deep.equal(['a', 'b', 'c']);
+    sa.failNextCommit();
+    await rejectsCode(ga.sendMany(['lost 1', 'lost 2'].map(utf8)), 'STORAGE');
+    // The generations of the failed batch were never stored: the next messages decrypt in order.
+    expect((await gb.receiveMany(await ga.sendMany([utf8('d')]))).map((e) => app(e as ReceivedEvent).data)).to.deep.equal(['d']);
+    await agree(ga, gb);
+    for (const c of clients) await c.close();
+  });
+});
+
 describe('client: early messages', () => {
   it('a message of the next epoch is held (persisted), then released in order once the commit arrives', async () => {
     const sb = new MemoryStorage();

@@ -264,6 +264,20 @@ for (const [name, cs] of [
       expect(root0.every((x) => x === 0)).to.be.true; // the encryption_secret, split and consumed
     });
 
+    it('wipeReleased with alsoKeep: a batch wipes its intermediate trees, never the stored one', () => {
+      const stored = createSecretTree(cs, enc.slice(), 2);
+      const s1 = nextSendKey(cs, stored, L(1), 'application').tree; // the batch's working trees
+      const s2 = nextSendKey(cs, s1, L(1), 'application').tree;
+      const storedBufs = secretTreeBuffers(stored).map(toHex);
+      const s1Only = secretTreeBuffers(s1).filter((b) => !secretTreeBuffers(s2).includes(b) && !secretTreeBuffers(stored).includes(b));
+      expect(s1Only.length).to.be.greaterThan(0); // the ratchet secret of generation 1 lives in s1 only
+      wipeReleased(s1, s2, stored);
+      for (const b of s1Only) expect(b.every((x) => x === 0)).to.be.true;
+      expect(secretTreeBuffers(stored).map(toHex)).to.deep.equal(storedBufs); // still usable if the batch fails
+      wipeReleased(stored, s2); // the batch was written
+      expect(secretTreeBuffers(stored).filter((b) => !secretTreeBuffers(s2).includes(b)).every((b) => b.every((x) => x === 0))).to.be.true;
+    });
+
     it('refuses bad arguments', () => {
       throwsCode(() => createSecretTree(cs, enc, 3), 'INVALID_TREE');
       throwsCode(() => createSecretTree(cs, enc, 0), 'INVALID_TREE');

@@ -50,7 +50,7 @@ import { MlsError, isMlsError } from '../errors.ts';
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
 import { loadCipherSuite } from '../crypto/suites.ts';
 import { decode } from '../codec/reader.ts';
-import { SenderType, type Sender } from '../framing/content.ts';
+import { ContentType, SenderType, type Sender } from '../framing/content.ts';
 import { createCommit, mergeStagedCommit, type CreatedCommit, type StagedCommit } from '../group/commit.ts';
 import { createGroup } from '../group/create.ts';
 import { joinByExternalCommit } from '../group/external.ts';
@@ -106,7 +106,10 @@ import type {
   MemberInfo,
   MemberRef,
   ProposalSummary,
+  ApplicationEvent,
   ReceivedEvent,
+  ReceiveManyEvent,
+  RejectedEvent,
   ReleasedEvent,
   SenderRef,
   TreeInfo,
@@ -485,23 +488,108 @@ export class Engine implements EngineApi {
   }
 
   async receive(p: { readonly groupId: Uint8Array; readonly message: Uint8Array }): Promise<Tracked<ReceivedEvent>> {
+    return this.locked(p.groupId, (g) => this.receiveIn(g, p.message, mlsMessageFrom(p.message)));
+  }
+
+  /**
+   * Send several application messages: encrypted in order on a working state, persisted by ONE write before any
+   * leaves (a generation never repeats after a reload, as with `send`). Nothing is stored when one fails.
+   */
+  async sendMany(p: { readonly groupId: Uint8Array; readonly data: readonly Uint8Array[]; readonly authenticatedData?: Uint8Array }): Promise<Tracked<Uint8Array[]>> {
     return this.locked(p.groupId, async (g) => {
-      const m = mlsMessageFrom(p.message);
-      const { groupId, epoch } = groupAndEpoch(m);
-      if (!bytesEqual(groupId, g.groupId)) throw new MlsError('WRONG_GROUP', "message group_id is not this group's");
-      // Our own commit echoed by the delivery service: it accepted it.
-      if (g.pending && bytesEqual(p.message, g.pending.commit)) return this.confirmIn(g);
-      const current = g.state.context.epoch;
-      if (epoch > current) {
-        const ev = await this.hold(g, epoch, p.message);
-        this.emit({ type: 'message', groupId: g.groupId, event: ev });
-        return ev;
+      const opts = p.authenticatedData !== undefined ? { authenticatedData: p.authenticatedData } : {};
+      const out: Uint8Array[] = [];
+      let work = g.state;
+      for (const d of p.data) {
+        const r = encryptApplication(work, d, opts);
+        this.advance(g, work, r.state);
+        work = r.state;
+        out.push(r.message);
       }
-      const ev = await this.processOne(g, m);
-      this.emit({ type: 'message', groupId: g.groupId, event: ev });
-      if (ev.kind !== 'commit') return ev;
-      return { ...ev, released: await this.applyEarly(g) };
+      if (work !== g.state) await this.writeReplacingTree(g, work);
+      return out;
     });
+  }
+
+  /**
+   * Receive several messages in order, each with its own outcome (a message that fails is `rejected` and changes
+   * nothing; the others go on). Application messages of the current epoch are decrypted on a working state and
+   * persisted together by one write before any of their plaintext is returned; any other message first persists
+   * what came before it, then takes `receive`'s path. A failed write rejects exactly the messages it carried
+   * (their keys were not consumed: they can be received again).
+   */
+  async receiveMany(p: { readonly groupId: Uint8Array; readonly messages: readonly Uint8Array[] }): Promise<Tracked<ReceiveManyEvent[]>> {
+    return this.locked(p.groupId, async (g) => {
+      const out: ReceiveManyEvent[] = new Array(p.messages.length);
+      let work = g.state;
+      let held: { readonly i: number; readonly event: ApplicationEvent }[] = [];
+      const flush = async () => {
+        if (held.length === 0) return;
+        const batch = held;
+        held = [];
+        try {
+          await this.writeReplacingTree(g, work);
+        } catch (e) {
+          work = g.state;
+          for (const h of batch) out[h.i] = rejectedEvent(e);
+          return;
+        }
+        for (const h of batch) {
+          out[h.i] = h.event;
+          this.emit({ type: 'message', groupId: g.groupId, event: h.event });
+        }
+      };
+      for (let i = 0; i < p.messages.length; i++) {
+        try {
+          const bytes = p.messages[i]!;
+          const m = mlsMessageFrom(bytes);
+          const pm = m.wireFormat === WireFormat.mls_private_message ? m.privateMessage : undefined;
+          if (pm && pm.contentType === ContentType.application && pm.epoch === work.context.epoch && bytesEqual(pm.groupId, g.groupId)) {
+            const r = processMessage(work, m);
+            if (r.kind !== 'application') throw new MlsError('INVALID_MESSAGE', `expected an application message, got ${r.kind}`);
+            const event: ApplicationEvent = { kind: 'application', data: r.data, sender: memberRefAt(work, r.sender, r.epoch), authenticatedData: r.authenticatedData, epoch: r.epoch };
+            this.advance(g, work, r.state);
+            work = r.state;
+            held.push({ i, event });
+            continue;
+          }
+          await flush();
+          out[i] = await this.receiveIn(g, bytes, m);
+          work = g.state;
+        } catch (e) {
+          if (this.closed) throw e;
+          out[i] = rejectedEvent(e);
+        }
+      }
+      await flush();
+      return out;
+    });
+  }
+
+  /**
+   * A batch moved its working state from `prev` to `next` (same epoch): zero what `prev` held that neither `next`
+   * nor the stored state still holds (§9.2; the stored state's own buffers go once the batch is written).
+   */
+  private advance(g: Loaded, prev: GroupState, next: GroupState): void {
+    if (prev !== g.state && prev.secretTree !== next.secretTree && g.pending === undefined) wipeReleased(prev.secretTree, next.secretTree, g.state.secretTree);
+  }
+
+  /** `receive` under the group's lock. */
+  private async receiveIn(g: Loaded, message: Uint8Array, m: MLSMessage): Promise<ReceivedEvent> {
+    const { groupId, epoch } = groupAndEpoch(m);
+    if (!bytesEqual(groupId, g.groupId)) throw new MlsError('WRONG_GROUP', "message group_id is not this group's");
+    // Our own commit echoed by the delivery service: it accepted it.
+    if (g.pending && bytesEqual(message, g.pending.commit)) return this.confirmIn(g);
+    const current = g.state.context.epoch;
+    if (epoch > current) {
+      const ev = await this.hold(g, epoch, message);
+      this.emit({ type: 'message', groupId: g.groupId, event: ev });
+      return ev;
+    }
+    const ev = await this.processOne(g, m);
+    this.emit({ type: 'message', groupId: g.groupId, event: ev });
+    if (ev.kind !== 'commit') return ev;
+    return { ...ev, released: await this.applyEarly(g) };
   }
 
   async members(p: { readonly groupId: Uint8Array }): Promise<Tracked<MemberInfo[]>> {
@@ -970,6 +1058,11 @@ function parseKeyPackage(bytes: Uint8Array): KeyPackage {
 }
 
 /** The group id and epoch a PublicMessage or PrivateMessage claims (checked for real by processMessage). */
+function rejectedEvent(e: unknown): RejectedEvent {
+  const err = asMlsError(e);
+  return { kind: 'rejected', code: err.code, message: err.message };
+}
+
 function groupAndEpoch(m: MLSMessage): { groupId: Uint8Array; epoch: bigint } {
   if (m.wireFormat === WireFormat.mls_public_message) return { groupId: m.publicMessage.content.groupId, epoch: m.publicMessage.content.epoch };
   if (m.wireFormat === WireFormat.mls_private_message) return { groupId: m.privateMessage.groupId, epoch: m.privateMessage.epoch };

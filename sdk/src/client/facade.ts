@@ -28,6 +28,7 @@ import type {
   TreeInfo,
   MlsClient,
   ReceivedEvent,
+  ReceiveManyEvent,
 } from './types.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -44,6 +45,10 @@ const ctlOf = (o: LongOptions | undefined): Ctl | undefined =>
 
 function checkBytes(b: unknown, what: string): asserts b is Uint8Array {
   if (!(b instanceof Uint8Array)) throw new MlsError('DECODE', `${what} must be a Uint8Array`);
+}
+function checkList(list: unknown, what: string): asserts list is readonly Uint8Array[] {
+  if (!Array.isArray(list)) throw new MlsError('DECODE', `${what} must be an array of Uint8Array`);
+  list.forEach((b, i) => checkBytes(b, `${what}[${i}]`));
 }
 
 /** The MlsClient implementation (see types.ts for the documentation of each method). */
@@ -245,6 +250,17 @@ class GroupHandleImpl implements GroupHandle {
   async receive(message: Uint8Array): Promise<ReceivedEvent> {
     checkBytes(message, 'message');
     return this.run('receive', { message });
+  }
+  async sendMany(data: readonly Uint8Array[], options: { readonly authenticatedData?: Uint8Array } = {}): Promise<Uint8Array[]> {
+    checkList(data, 'data');
+    if (options.authenticatedData !== undefined) checkBytes(options.authenticatedData, 'authenticatedData');
+    if (data.length === 0) return [];
+    return this.run('sendMany', { data, ...(options.authenticatedData !== undefined ? { authenticatedData: options.authenticatedData } : {}) });
+  }
+  async receiveMany(messages: readonly Uint8Array[]): Promise<ReceiveManyEvent[]> {
+    checkList(messages, 'messages');
+    if (messages.length === 0) return [];
+    return this.run('receiveMany', { messages });
   }
 
   async members(): Promise<MemberInfo[]> {

@@ -18,6 +18,7 @@ import type {
   KeyPackageOut,
   MemberInfo,
   ReceivedEvent,
+  ReceiveManyEvent,
   TreeInfo,
 } from './types.ts';
 import type { Credential } from '../messages/credential.ts';
@@ -86,6 +87,8 @@ export interface EngineApi {
   propose(p: ProposalRequest): Promise<Tracked<Uint8Array>>;
   send(p: GroupRef & { readonly data: Uint8Array; readonly authenticatedData?: Uint8Array }): Promise<Tracked<Uint8Array>>;
   receive(p: GroupRef & { readonly message: Uint8Array }): Promise<Tracked<ReceivedEvent>>;
+  sendMany(p: GroupRef & { readonly data: readonly Uint8Array[]; readonly authenticatedData?: Uint8Array }): Promise<Tracked<Uint8Array[]>>;
+  receiveMany(p: GroupRef & { readonly messages: readonly Uint8Array[] }): Promise<Tracked<ReceiveManyEvent[]>>;
   members(p: GroupRef): Promise<Tracked<MemberInfo[]>>;
   tree(p: GroupRef): Promise<Tracked<TreeInfo>>;
   exportSecret(p: GroupRef & { readonly label: string; readonly context: Uint8Array; readonly length: number }): Promise<Tracked<Uint8Array>>;

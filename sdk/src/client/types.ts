@@ -194,6 +194,16 @@ export type ReleasedEvent = ApplicationEvent | ProposalEvent | CommitEvent | Dro
 /** What `receive` returns. */
 export type ReceivedEvent = ApplicationEvent | ProposalEvent | CommitEvent | BufferedEvent;
 
+/** A message of a `receiveMany` batch that failed: it changed nothing (`receive` would have thrown this error). */
+export interface RejectedEvent {
+  readonly kind: 'rejected';
+  readonly code: MlsErrorCode;
+  readonly message: string;
+}
+
+/** One message's outcome in `receiveMany`. */
+export type ReceiveManyEvent = ReceivedEvent | RejectedEvent;
+
 /** The output of `commit` (and `add`, `remove`, `update`): send these, then `confirm()` or `discard()`. */
 export interface CommitOutput {
   /** The commit (MLSMessage) for the group, through the delivery service. */
@@ -345,6 +355,20 @@ export interface GroupHandle {
    * event. A message for a later epoch is held (BufferedEvent) and processed once its commit arrives.
    */
   receive(message: Uint8Array): Promise<ReceivedEvent>;
+  /**
+   * Encrypt several application messages in one call: the same messages as `send` one by one, persisted once
+   * (one storage write, one round trip to the worker). Nothing is sent or stored when one fails.
+   * @example const wires = await group.sendMany(chunks.map((c) => c.bytes));
+   */
+  sendMany(data: readonly Uint8Array[], options?: { readonly authenticatedData?: Uint8Array }): Promise<Uint8Array[]>;
+  /**
+   * Receive several messages in order (e.g. a backlog after being offline), one outcome each, in one call: the
+   * same results as `receive` one by one, except that a message that fails becomes a RejectedEvent (it changed
+   * nothing) instead of stopping the rest. Consecutive application messages are persisted by one write, before
+   * any of their plaintext is returned. Every outcome except 'rejected' is also emitted as a 'message' event.
+   * @example for (const ev of await group.receiveMany(queued)) if (ev.kind === 'application') show(ev);
+   */
+  receiveMany(messages: readonly Uint8Array[]): Promise<ReceiveManyEvent[]>;
 
   /** The members, in leaf order. */
   members(): Promise<MemberInfo[]>;

@@ -399,12 +399,14 @@ export function secretTreeBuffers(t: SecretTree): Uint8Array[] {
 }
 
 /**
- * Zero every buffer that `before` holds and `after` does not (§9.2: delete consumed values). Call it once the
- * new value is adopted (and any key taken from `before` has been used), and only when nothing else still needs
+ * Zero every buffer that `before` holds and `after` (and `alsoKeep`) do not (§9.2: delete consumed values). Call it
+ * once the new value is adopted (and any key taken from `before` has been used), and only when nothing else still needs
  * `before` (e.g. no staged state built on it).
  */
-export function wipeReleased(before: SecretTree, after: SecretTree): void {
+export function wipeReleased(before: SecretTree, after: SecretTree, alsoKeep?: SecretTree): void {
   const keep = new Set(secretTreeBuffers(after));
+  // `alsoKeep`: a tree still in use (the stored state, while a batch of messages works on newer trees).
+  if (alsoKeep) for (const b of secretTreeBuffers(alsoKeep)) keep.add(b);
   for (const b of secretTreeBuffers(before)) if (!keep.has(b)) b.fill(0);
 }
 
