@@ -312,7 +312,9 @@ describe('CipherSuite.verifyMany on both providers', () => {
   it('verifyManyWithLabel equals verifyWithLabel entry by entry (RFC 9420 §5.1.2)', () => {
     for (const cs of [wasmSuite(core, 1), nobleSuite(1)]) {
       const keys = Array.from({ length: 10 }, () => cs.signatureKeyGen());
-      const contents = keys.map((_, i) => utf8(`leaf ${i}`));
+      // Lengths across the varint sizes (the SignContents share one buffer: offsets must be exact).
+      const sizes = [0, 1, 63, 64, 300, 16383, 16384, 7, 2, 100];
+      const contents = keys.map((_, i) => Uint8Array.from({ length: sizes[i]! }, (_, j) => (i * 31 + j) & 255));
       const sigs = keys.map((k, i) => signWithLabel(cs, k.privateKey, 'LeafNodeTBS', contents[i]!));
       sigs[4] = sigs[5]!;
       const pks = keys.map((k) => k.publicKey);
