@@ -548,7 +548,8 @@ describe('ed25519', () => {
 
   it('evicts and rebuilds hot tables by score: 5 keys over 4 slots, no rebuild between equals', async () => {
     // Policy (ed25519.ts "Hot keys"): promotion at a key cache entry's 2nd hit into a free slot, or over the
-    // lowest-scored slot when hits > score + score / 4 + 2. Fewer than 64 verifications here: no ageing.
+    // lowest-scored slot when hits > score + score / 4 + 2 and hits >= a threshold (2, doubled after each
+    // replaced table that had fewer than 8 uses). Fewer than 64 verifications here: no ageing.
     const c = await loadCore();
     const rnd = prng(5005);
     const keys = Array.from({ length: 5 }, () => rnd(32));
@@ -577,10 +578,17 @@ describe('ed25519', () => {
     expectStats(6, 5);
     verify(0); //                                 hits 6: rebuilt over key 1
     expectStats(7, 6);
-    verify(1); //                                 key 1 evicted
+    verify(1); //                                 key 1 evicted (hits 3)
     expectStats(7, 6);
-    for (const j of [0, 2, 3, 4]) verify(j); //   the four hot keys
-    expectStats(11, 6);
+    // Keys 0 and 1 were replaced after 1 use each: the threshold is now 8 hits (the score rule asks for 6).
+    for (let i = 0; i < 4; i++) verify(1); //     hits 4..7
+    expectStats(7, 6);
+    verify(1); //                                 hits 8: rebuilt over key 2
+    expectStats(8, 7);
+    for (const j of [0, 1, 3, 4]) verify(j); //   the four hot keys
+    expectStats(12, 7);
+    verify(2);
+    expectStats(12, 7);
   });
 
   it('agrees with the lattice path, the noble provider and strict @noble on 1,200 + 1,200 signatures under 6 repeated keys', async () => {
