@@ -64,6 +64,11 @@ describe('storageKey (storage/keys.ts)', () => {
     // G1's records are not a prefix of G2's records
     expect(toHex(storageKey(G2)).startsWith(toHex(storageKey(G1)))).to.be.false;
     expect(toHex(storageKey('ab'))).to.equal('00026162');
+    // Every part type in one key, byte for byte: u16 length ‖ bytes; uint64 big-endian.
+    expect(toHex(storageKey(Uint8Array.of(0xff, 1), 7n, 'leaf', 2 ** 40, new Uint8Array(0)))).to.equal(
+      '0002ff01' + '0000000000000007' + '00046c656166' + '0000010000000000' + '0000',
+    );
+    expect(toHex(storageKey())).to.equal('');
   });
   it('refuses parts that do not fit', () => {
     let code = '';
@@ -89,6 +94,7 @@ describe('storageKey (storage/keys.ts)', () => {
       const hx = keyHex(x),
         hy = keyHex(y);
       expect(Math.sign(compareBytes(x, y))).to.equal(hx < hy ? -1 : hx > hy ? 1 : 0);
+      expect(hx).to.equal(toHex(x));
     }
   });
 });

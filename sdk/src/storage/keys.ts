@@ -10,7 +10,6 @@
  *     numerically.
  * Public inputs only: keys are not secret (they are stored in the clear, also in IndexedDB).
  */
-import { concatBytes } from '../crypto/bytes.ts';
 import { MlsError } from '../errors.ts';
 
 /** A record key: a byte string, or a string that stands for its UTF-8 bytes. */
@@ -45,32 +44,47 @@ export function keyBytes(key: StorageKey, what = 'key'): Uint8Array<ArrayBuffer>
  * @example storageKey(groupId, 7n, 'leaf', 3) // records of epoch 7 of one group sort before those of epoch 8
  */
 export function storageKey(...parts: KeyPart[]): Uint8Array<ArrayBuffer> {
-  const chunks: Uint8Array[] = [];
-  for (const p of parts) {
-    let c: Uint8Array;
+  // Two passes (sizes, then bytes): one allocation, since every group call builds a key or two.
+  const bytes: (Uint8Array | undefined)[] = new Array(parts.length);
+  let total = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
     if (typeof p === 'number' || typeof p === 'bigint') {
       const v = typeof p === 'bigint' ? p : Number.isSafeInteger(p) ? BigInt(p) : -1n;
       if (v < 0n || v > U64_MAX) throw new MlsError('STORAGE', `key part ${String(p)} is not a uint64`);
-      c = new Uint8Array(8);
-      new DataView(c.buffer).setBigUint64(0, v);
+      total += 8;
     } else {
       const b = typeof p === 'string' ? enc.encode(p) : p;
       if (!(b instanceof Uint8Array)) throw new MlsError('STORAGE', 'key part must be bytes, a string or a number');
       if (b.length > 0xffff) throw new MlsError('STORAGE', `key part of ${b.length} bytes exceeds 65535`);
-      c = new Uint8Array(2 + b.length);
-      c[0] = b.length >>> 8;
-      c[1] = b.length & 0xff;
-      c.set(b, 2);
+      bytes[i] = b;
+      total += 2 + b.length;
     }
-    chunks.push(c);
   }
-  return concatBytes(...chunks);
+  const out = new Uint8Array(total);
+  const dv = new DataView(out.buffer);
+  let at = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const b = bytes[i];
+    if (b === undefined) {
+      const p = parts[i] as number | bigint;
+      dv.setBigUint64(at, typeof p === 'bigint' ? p : BigInt(p));
+      at += 8;
+    } else {
+      dv.setUint16(at, b.length);
+      out.set(b, at + 2);
+      at += 2 + b.length;
+    }
+  }
+  return out;
 }
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** Lower-case hex; its string order equals the bytes' order (fixed two characters per byte). */
 export function toHex(b: Uint8Array): string {
   let s = '';
-  for (let i = 0; i < b.length; i++) s += b[i]!.toString(16).padStart(2, '0');
+  for (let i = 0; i < b.length; i++) s += HEX[b[i]!]!;
   return s;
 }
 
