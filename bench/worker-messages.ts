@@ -79,26 +79,17 @@ export async function runWorkerMessages(n: number, io: PlanIo): Promise<void> {
     io.emit({ kind: 'sample', sample: summary('worker-decrypt', n, [(performance.now() - t0) / MESSAGES]) });
     check(last);
 
-    io.emit({ kind: 'start', op: `worker: send+receive for ${THROUGHPUT_MS} ms` });
-    const rates: number[] = [];
-    for (let start = performance.now(), w0 = start; performance.now() - start < THROUGHPUT_MS; w0 = performance.now()) {
-      let k = 0;
-      let w1 = w0;
-      while (w1 - w0 < THROUGHPUT_WINDOW_MS) {
-        last = await receive(await ga.send(pt));
-        k++;
-        w1 = performance.now();
-      }
-      rates.push((k * 1000) / (w1 - w0));
-    }
-    check(last);
-    io.emit({ kind: 'sample', sample: { ...summary('worker-messages', n, rates), median: Math.max(...rates) } });
-
-    io.emit({ kind: 'start', op: `worker: ${PIPELINE} in flight for ${THROUGHPUT_MS} ms` });
-    const piped = await windows(async (until) => {
+    /** Best-window rate of `run` (see `windows`) as the sample of `scenario`. */
+    const rate = async (scenario: 'worker-messages' | 'worker-pipelined' | 'worker-batched', op: string, run: (until: number) => Promise<number>) => {
+      io.emit({ kind: 'start', op: `worker: ${op} for ${THROUGHPUT_MS} ms` });
+      const rates = await windows(run);
+      io.emit({ kind: 'sample', sample: { ...summary(scenario, n, rates), median: Math.max(...rates) } });
+    };
+    /** `chains` loops of "A sends, B receives it" at once until `until`; the count of messages. */
+    const chained = (chains: number) => async (until: number) => {
       let k = 0;
       await Promise.all(
-        Array.from({ length: PIPELINE }, async () => {
+        Array.from({ length: chains }, async () => {
           while (performance.now() < until) {
             last = await receive(await ga.send(pt));
             k++;
@@ -107,12 +98,11 @@ export async function runWorkerMessages(n: number, io: PlanIo): Promise<void> {
       );
       check(last);
       return k;
-    });
-    io.emit({ kind: 'sample', sample: { ...summary('worker-pipelined', n, piped), median: Math.max(...piped) } });
-
-    io.emit({ kind: 'start', op: `worker: sendMany/receiveMany of ${BATCH} for ${THROUGHPUT_MS} ms` });
+    };
+    await rate('worker-messages', 'send+receive', chained(1));
+    await rate('worker-pipelined', `${PIPELINE} in flight`, chained(PIPELINE));
     const batch = Array.from({ length: BATCH }, () => pt);
-    const batched = await windows(async (until) => {
+    await rate('worker-batched', `sendMany/receiveMany of ${BATCH}`, async (until) => {
       let k = 0;
       while (performance.now() < until) {
         const evs = await gb.receiveMany(await ga.sendMany(batch));
@@ -123,7 +113,6 @@ export async function runWorkerMessages(n: number, io: PlanIo): Promise<void> {
       }
       return k;
     });
-    io.emit({ kind: 'sample', sample: { ...summary('worker-batched', n, batched), median: Math.max(...batched) } });
   } finally {
     await a.close();
     await b.close();

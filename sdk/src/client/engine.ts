@@ -547,7 +547,7 @@ export class Engine implements EngineApi {
           if (pm && pm.contentType === ContentType.application && pm.epoch === work.context.epoch && bytesEqual(pm.groupId, g.groupId)) {
             const r = processMessage(work, m);
             if (r.kind !== 'application') throw new MlsError('INVALID_MESSAGE', `expected an application message, got ${r.kind}`);
-            const event: ApplicationEvent = { kind: 'application', data: r.data, sender: memberRefAt(work, r.sender, r.epoch), authenticatedData: r.authenticatedData, epoch: r.epoch };
+            const event = applicationEvent(work, r);
             this.advance(g, work, r.state);
             work = r.state;
             held.push({ i, event });
@@ -851,13 +851,7 @@ export class Engine implements EngineApi {
     switch (r.kind) {
       case 'application': {
         await this.writeReplacingTree(g, r.state, extra);
-        return {
-          kind: 'application',
-          data: r.data,
-          sender: memberRefAt(before, r.sender, r.epoch),
-          authenticatedData: r.authenticatedData,
-          epoch: r.epoch,
-        };
+        return applicationEvent(before, r);
       }
       case 'proposal': {
         await this.writeReplacingTree(g, r.state, extra);
@@ -1058,6 +1052,11 @@ function parseKeyPackage(bytes: Uint8Array): KeyPackage {
 }
 
 /** The group id and epoch a PublicMessage or PrivateMessage claims (checked for real by processMessage). */
+/** The event of a decrypted application message, its sender looked up in the state it was processed on. */
+function applicationEvent(before: GroupState, r: Extract<ReturnType<typeof processMessage>, { kind: 'application' }>): ApplicationEvent {
+  return { kind: 'application', data: r.data, sender: memberRefAt(before, r.sender, r.epoch), authenticatedData: r.authenticatedData, epoch: r.epoch };
+}
+
 function rejectedEvent(e: unknown): RejectedEvent {
   const err = asMlsError(e);
   return { kind: 'rejected', code: err.code, message: err.message };

@@ -46,16 +46,17 @@ export function expandWithLabel(
   context: Uint8Array,
   length: number,
 ): Uint8Array {
-  checkExpandLength(length);
-  return encodeWith(
-    (w) => w.u16(length).opaque(mlsLabel(label)).opaque(context),
-    (info) => cs.kdfExpand(secret, info, length),
-  );
+  return expandInfo(cs, secret, label, length, (w) => w.opaque(context));
 }
 
-function checkExpandLength(length: number): void {
+/** KDF.Expand(secret, KDFLabel, length) with KDFLabel written into the scratch writer (§8): `context` writes the context field. */
+function expandInfo(cs: CipherSuite, secret: Uint8Array, label: Label, length: number, context: (w: Writer) => void): Uint8Array {
   if (!Number.isInteger(length) || length < 0 || length > 0xffff)
     throw new MlsError('BAD_LENGTH', `ExpandWithLabel length ${length} is not a uint16`);
+  return encodeWith(
+    (w) => context(w.u16(length).opaque(mlsLabel(label))),
+    (info) => cs.kdfExpand(secret, info, length),
+  );
 }
 
 /** DeriveSecret(Secret, Label) = ExpandWithLabel(Secret, Label, "", KDF.Nh) (RFC 9420 §8). */
@@ -76,12 +77,8 @@ export function deriveTreeSecret(
 ): Uint8Array {
   if (!Number.isInteger(generation) || generation < 0 || generation > 0xffffffff)
     throw new MlsError('BAD_LENGTH', `generation ${generation} is not a uint32`);
-  checkExpandLength(length);
-  // The context is the 4-byte generation: opaque context<V> = varint 4, then the uint32 (two secrets per message).
-  return encodeWith(
-    (w) => w.u16(length).opaque(mlsLabel(label)).varint(4).u32(generation),
-    (info) => cs.kdfExpand(secret, info, length),
-  );
+  // The context is the 4-byte generation, written in place: opaque context<V> = varint 4, then the uint32.
+  return expandInfo(cs, secret, label, length, (w) => w.varint(4).u32(generation));
 }
 
 /**
@@ -100,15 +97,19 @@ export const makeKeyPackageRef = (cs: CipherSuite, keyPackage: Uint8Array): Uint
 export const makeProposalRef = (cs: CipherSuite, authenticatedContent: Uint8Array): Uint8Array =>
   refHash(cs, 'MLS 1.0 Proposal Reference', authenticatedContent);
 
-/** SignContent = struct { opaque label<V> = "MLS 1.0 " + Label; opaque content<V>; } (RFC 9420 §5.1.2). */
-const writeSignContent = (label: Label, content: Uint8Array) => (w: Writer) => void w.opaque(mlsLabel(label)).opaque(content);
-function signContent(label: Label, content: Uint8Array): Uint8Array {
-  return encode(writeSignContent(label, content), 40 + content.length);
+/** SignContent = struct { opaque label<V> = "MLS 1.0 " + Label; opaque content<V>; } (RFC 9420 §5.1.2), label prefixed. */
+function writeSignContent(w: Writer, prefixedLabel: Uint8Array, content: Uint8Array): void {
+  w.opaque(prefixedLabel).opaque(content);
+}
+/** The SignContent, handed to `use` as a view of the scratch writer (no copy). */
+function withSignContent<T>(label: Label, content: Uint8Array, use: (m: Uint8Array) => T): T {
+  const l = mlsLabel(label);
+  return encodeWith((w) => writeSignContent(w, l, content), use, 40 + content.length);
 }
 
 /** SignWithLabel(SignatureKey, Label, Content) = Signature.Sign(SignatureKey, SignContent) (RFC 9420 §5.1.2). */
 export function signWithLabel(cs: CipherSuite, privateKey: Uint8Array, label: Label, content: Uint8Array): Uint8Array {
-  return encodeWith(writeSignContent(label, content), (m) => cs.sign(privateKey, m), 40 + content.length);
+  return withSignContent(label, content, (m) => cs.sign(privateKey, m));
 }
 
 /** VerifyWithLabel(VerificationKey, Label, Content, SignatureValue) (RFC 9420 §5.1.2). False for any bad input. */
@@ -119,7 +120,7 @@ export function verifyWithLabel(
   content: Uint8Array,
   signature: Uint8Array,
 ): boolean {
-  return encodeWith(writeSignContent(label, content), (m) => cs.verify(publicKey, m, signature), 40 + content.length);
+  return withSignContent(label, content, (m) => cs.verify(publicKey, m, signature));
 }
 
 /**
@@ -148,7 +149,10 @@ export function verifyManyWithLabel(
   }
   const w = new Writer(total);
   const ends: number[] = [];
-  for (const c of contents) ends.push(w.opaque(l).opaque(c).length); // SignContent, as writeSignContent
+  for (const c of contents) {
+    writeSignContent(w, l, c);
+    ends.push(w.length);
+  }
   const all = w.view();
   const messages = ends.map((end, i) => all.subarray(i === 0 ? 0 : ends[i - 1]!, end));
   return cs.verifyMany(publicKeys, messages, signatures);
