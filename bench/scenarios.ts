@@ -23,7 +23,8 @@
 // Roles (leaf index = order of the KeyPackages in the add-all commit, creator = leaf 0):
 //   creator A = leaf 0 (creates, adds all, commits updates, removes), processor B = leaf N−1 (the timed join, the
 //   timed processing, decrypts), seeders = leaves 2^k, 1 ≤ k, 2^k < N−1; every other member is passive: it only
-//   supplies a KeyPackage, and its client is disposed after the add-all commit.
+//   supplies a KeyPackage, and its client is disposed after the add-all commit. The seeders are disposed once the
+//   populated tree is built, before its timed join (a client process holds one state of a group, not 18 of them).
 
 /** Serialized MLS message (MLSMessage / Welcome) or application payload. */
 export type Bytes = Uint8Array;
@@ -253,7 +254,9 @@ export async function runPlan<M>(a: MlsBenchAdapter<M>, n: number, io: PlanIo): 
   for (const s of seeders) joinMs.push((await timed('join (fresh, seeder)', () => a.joinFromWelcome(members[s]!, welcome)))[1]);
   sample('join-fresh', joinMs);
 
-  const others = (committer: number) => [0, B, ...seeders].filter((i) => i !== committer);
+  /** Seeders disposed once their part is over (before the populated join). */
+  const retired = new Set<number>();
+  const others = (committer: number) => [0, B, ...seeders].filter((i) => i !== committer && !retired.has(i));
   /** Everyone active but the committer processes the commit; B's time is returned. */
   const fanOut = async (committer: number, commit: Bytes, label: string) => {
     let msB = NaN;
@@ -333,6 +336,13 @@ export async function runPlan<M>(a: MlsBenchAdapter<M>, n: number, io: PlanIo): 
   await a.newKeyPackage(newcomer);
   const [{ commit, welcome: w2 }] = await timed('add one (populated)', () => a.addOne(A, newcomer));
   await fanOut(0, commit, 'add one (populated)');
+  // The seeders have done their part: a real client process holds its own state of this group, not 17 more, and
+  // with them alive every full GC during the timed join marks all of them (at N = 50,000 ~1 GB of other clients'
+  // states, ~0.9 s per mark-compact). Only A and B go on (B still processes the last remove).
+  for (const s of seeders) {
+    a.dispose?.(members[s]!);
+    retired.add(s);
+  }
   const h1 = io.heapNow();
   const [, jP] = await timed('join (populated)', () => a.joinFromWelcome(newcomer, w2));
   if (h1 !== undefined) sample('heap-populated', [(io.heapNow()! - h1) / 1e6]);

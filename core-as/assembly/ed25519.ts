@@ -4,7 +4,8 @@
 //   ed25519PublicKey(seed32, out32)                 RFC 8032 §5.1.5
 //   ed25519Sign(seed32, msg, msgLen, out64)         RFC 8032 §5.1.6
 //   ed25519SignCached(seed32, msg, msgLen, out64, cache64)   the same signature; cache64 = check32 || A32 is
-//     read and rewritten (see "Public key cache" below)
+//     read and rewritten (see "Public key cache" below); returns 1 when the blob was used, 0 when A was computed
+//   ed25519PublicKeyCached(seed32, out32, cache64)  ed25519PublicKey that also writes that blob
 //   ed25519Verify(pk32, msg, msgLen, sig64): 1 valid, 0 invalid   RFC 8032 §5.1.7 (the rule below)
 // Internal: edBaseU(out32, k32): the Montgomery u of [k]B, for x25519Base. ed25519-batch.ts builds batch
 // verification on the point arithmetic exported here (index.ts does not re-export it).
@@ -807,6 +808,18 @@ export function ed25519PublicKey(seed: usize, out: usize): void {
   wipeSigning();
 }
 
+/**
+ * ed25519PublicKey that also writes the cache blob ed25519SignCached reads (check || A, see the header), so the
+ * first signature under a new key does not compute A a second time.
+ */
+export function ed25519PublicKeyCached(seed: usize, out: usize, cache: usize): void {
+  ed25519PublicKey(seed, out);
+  cacheCheck(seed, out);
+  memory.copy(cache, SG_CHK, 32);
+  memory.copy(cache + 32, out, 32);
+  wipe(SG_CHK, 64);
+}
+
 /** The signature (RFC 8032 §5.1.6 steps 2-5) once SG_H (expanded seed) and SG_A (the public key) are set. */
 function signWithA(msg: usize, msgLen: usize, out: usize): void {
   // Step 2: r = SHA-512(prefix || M) mod L.
@@ -861,7 +874,7 @@ function cacheCheck(seed: usize, A: usize): void {
  * A = [s]B is computed and the cache rewritten. The signature is the one ed25519Sign gives, in every case.
  * Constant time in the seed and the nonce (the hit/miss branch depends on the public cache blob).
  */
-export function ed25519SignCached(seed: usize, msg: usize, msgLen: usize, out: usize, cache: usize): void {
+export function ed25519SignCached(seed: usize, msg: usize, msgLen: usize, out: usize, cache: usize): i32 {
   cacheCheck(seed, cache + 32);
   let diff: u64 = 0;
   for (let o: usize = 0; o < 32; o += 8) diff |= load<u64>(SG_CHK + o) ^ load<u64>(cache + o);
@@ -878,6 +891,7 @@ export function ed25519SignCached(seed: usize, msg: usize, msgLen: usize, out: u
   signWithA(msg, msgLen, out);
   wipe(SG_CHK, 64);
   wipeSigning();
+  return diff == 0 ? 1 : 0;
 }
 
 /**

@@ -11,7 +11,7 @@ export { hkdfExtract, hkdfExpand } from './hkdf';
 export { aes128gcmSeal, aes128gcmOpen } from './aes-gcm';
 export { chacha20poly1305Seal, chacha20poly1305Open } from './chacha20poly1305';
 export { x25519, x25519Base } from './x25519';
-export { ed25519PublicKey, ed25519Sign, ed25519SignCached, ed25519Verify } from './ed25519';
+export { ed25519PublicKey, ed25519PublicKeyCached, ed25519Sign, ed25519SignCached, ed25519Verify } from './ed25519';
 export { ed25519VerifyBatch, ed25519VerifyBatchWorkSize } from './ed25519-batch';
 export {
   hpkeDeriveKeyPair,

@@ -493,6 +493,27 @@ describe('ed25519', () => {
     expect(toHex(core.ed25519Sign(s2, msg))).to.equal(toHex(nobleEd.sign(msg, s1)));
   });
 
+  it('fills the public key cache when it derives a public key, so a new key\'s first signature does not compute A', () => {
+    const rnd = prng(2026);
+    const seed = rnd(32);
+    const msg = utf8('first signature');
+    const misses = () => core.ed25519CacheMisses;
+    const m0 = misses();
+    expect(toHex(core.ed25519PublicKey(seed))).to.equal(toHex(nobleEd.getPublicKey(seed)));
+    expect(toHex(core.ed25519Sign(seed, msg))).to.equal(toHex(nobleEd.sign(msg, seed)));
+    expect(misses(), 'signing after ed25519PublicKey').to.equal(m0);
+    // Without a derivation first, the first signature computes A (one miss) and fills the cache.
+    const other = rnd(32);
+    expect(toHex(core.ed25519Sign(other, msg))).to.equal(toHex(nobleEd.sign(msg, other)));
+    expect(misses()).to.equal(m0 + 1);
+    expect(toHex(core.ed25519Sign(other, msg))).to.equal(toHex(nobleEd.sign(msg, other)));
+    expect(misses()).to.equal(m0 + 1);
+    // The seed changed in place after the derivation: the blob no longer matches, A is recomputed (a miss).
+    seed[7]! ^= 0x40;
+    expect(toHex(core.ed25519Sign(seed, msg))).to.equal(toHex(nobleEd.sign(msg, seed)));
+    expect(misses()).to.equal(m0 + 2);
+  });
+
   it('verifies through the decoded-key cache (16 recent keys) exactly as without it', () => {
     // 40 keys cycled three times (every key evicted and decoded again), each with a valid signature, a wrong
     // message, and a key that differs only in its last byte (must not hit the cached entry of the first).

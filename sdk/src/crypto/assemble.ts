@@ -10,6 +10,7 @@ import { MlsError, type MlsErrorCode } from '../errors.ts';
 import type { CipherSuite, CipherSuiteId, KeyPair } from './cipher-suite.ts';
 import type { Aead, Kdf } from './hpke.ts';
 import type { SuiteParams } from './suite-params.ts';
+import { randomBytes } from './random.ts';
 
 /** Raw signature primitives (RFC 9420 §5.1.2). `verify` returns false for malformed keys or signatures. */
 export interface Signer {
@@ -208,10 +209,7 @@ export function assembleSuite(params: SuiteParams, parts: SuiteParts): CipherSui
 
     randomBytes(n) {
       if (!Number.isInteger(n) || n < 0) throw new MlsError('BAD_LENGTH', `randomBytes(${n})`);
-      const out = new Uint8Array(n);
-      // getRandomValues takes at most 65,536 bytes per call.
-      for (let o = 0; o < n; o += 65536) crypto.getRandomValues(out.subarray(o, Math.min(n, o + 65536)));
-      return out;
+      return randomBytes(n);
     },
   };
 }

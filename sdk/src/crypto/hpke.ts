@@ -15,6 +15,7 @@ import { MlsError } from '../errors.ts';
 import { checkBytes, checkLen, checkSealMany, wrap, type HpkePart } from './assemble.ts';
 import type { HpkeSealed } from './cipher-suite.ts';
 import { concatBytes, i2osp, utf8 } from './bytes.ts';
+import { randomBytes } from './random.ts';
 
 /** HKDF over some hash (RFC 5869), with its RFC 9180 §7.2 id. */
 export interface Kdf {
@@ -116,7 +117,7 @@ export class Dhkem {
   }
 
   generateKeyPair(): HpkeKeyPair {
-    return this.deriveKeyPair(crypto.getRandomValues(new Uint8Array(this.#g.Nsk)));
+    return this.deriveKeyPair(randomBytes(this.#g.Nsk));
   }
 
   #extractAndExpand(dh: Uint8Array, kemContext: Uint8Array): Uint8Array {

@@ -26,6 +26,7 @@ import { assembleSuite, setNobleHooks, wrap, type HpkePart, type Signer } from '
 import type { CipherSuite, CipherSuiteId } from './cipher-suite.ts';
 import { Hpke, jsHpkePart, type Aead, type DhGroup, type Kdf } from './hpke.ts';
 import { HPKE_AEAD, HPKE_KDF, HPKE_KEM, suiteParams } from './suite-params.ts';
+import { randomBytes } from './random.ts';
 
 type Hash = CHash;
 
@@ -166,7 +167,7 @@ export function eddsaSigner(curve: EdwardsLike, keyLen: number, sigLen: number):
   return {
     privateKeyLength: keyLen,
     keyGen() {
-      const seed = crypto.getRandomValues(new Uint8Array(keyLen));
+      const seed = randomBytes(keyLen);
       return { privateKey: seed, publicKey: curve.getPublicKey(seed) };
     },
     publicKey: (sk) => curve.getPublicKey(sk),

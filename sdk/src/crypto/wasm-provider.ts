@@ -17,6 +17,7 @@ import type { CipherSuite, CipherSuiteId } from './cipher-suite.ts';
 import type { Aead, Kdf } from './hpke.ts';
 import { HPKE_AEAD, HPKE_KDF, suiteParams } from './suite-params.ts';
 import { HPKE_X25519_SHA256_AES128GCM, HPKE_X25519_SHA256_CHACHA20POLY1305, type HpkeSuite, type WasmCore } from './wasm.ts';
+import { randomBytes } from './random.ts';
 
 function wasmKdf(core: WasmCore): Kdf {
   return {
@@ -49,7 +50,7 @@ function wasmEd25519(core: WasmCore): Signer {
   return {
     privateKeyLength: 32,
     keyGen() {
-      const seed = crypto.getRandomValues(new Uint8Array(32));
+      const seed = randomBytes(32);
       return { privateKey: seed, publicKey: core.ed25519PublicKey(seed) };
     },
     publicKey: (seed) => core.ed25519PublicKey(seed),
@@ -70,7 +71,7 @@ function wasmX25519Hpke(core: WasmCore, suite: HpkeSuite): HpkePart {
       throw new MlsError('BAD_LENGTH', 'HPKE private key must be 32 bytes');
   };
   return {
-    hpkeGenerateKeyPair: () => core.hpkeDeriveKeyPair(suite, crypto.getRandomValues(new Uint8Array(32))),
+    hpkeGenerateKeyPair: () => core.hpkeDeriveKeyPair(suite, randomBytes(32)),
     hpkeDeriveKeyPair: (ikm) => core.hpkeDeriveKeyPair(suite, ikm),
     hpkePublicKey: (sk) => {
       priv(sk);

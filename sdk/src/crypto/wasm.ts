@@ -11,6 +11,7 @@
 import * as C from '../../../core-as/assembly/constants.ts';
 import { MlsError } from '../errors.ts';
 import { wasmUrl } from './wasm-url.ts';
+import { randomBytes, randomFill } from './random.ts';
 
 type Ptr = number;
 
@@ -46,7 +47,8 @@ interface CoreExports {
   x25519Base(s: Ptr, out: Ptr): void;
   ed25519PublicKey(seed: Ptr, out: Ptr): void;
   ed25519Sign(seed: Ptr, m: Ptr, mn: number, out: Ptr): void;
-  ed25519SignCached(seed: Ptr, m: Ptr, mn: number, out: Ptr, cache: Ptr): void;
+  ed25519SignCached(seed: Ptr, m: Ptr, mn: number, out: Ptr, cache: Ptr): number;
+  ed25519PublicKeyCached(seed: Ptr, out: Ptr, cache: Ptr): void;
   ed25519Verify(pk: Ptr, m: Ptr, mn: number, sig: Ptr): number;
   ed25519VerifyBatchWorkSize(n: number): number;
   ed25519VerifyBatch(n: number, pks: Ptr, sigs: Ptr, msgs: Ptr, lens: Ptr, zs: Ptr, status: Ptr, work: Ptr): number;
@@ -115,6 +117,7 @@ export class WasmCore {
    * the seed array does.
    */
   readonly #edCache = new WeakMap<Uint8Array, Uint8Array>();
+  #edMisses = 0;
 
   constructor(instance: WebAssembly.Instance) {
     this.#x = instance.exports as unknown as CoreExports;
@@ -302,12 +305,20 @@ export class WasmCore {
     return this.#take(o, C.X25519_LEN, o + C.X25519_LEN);
   }
 
+  /** A = [s]B (RFC 8032 §5.1.5); also fills the public key cache of this seed array (see #edCache). */
   ed25519PublicKey(seed: Uint8Array): Uint8Array {
     checkLen('seed', seed, C.ED25519_SEED_LEN);
-    const p = this.#arena(C.ED25519_SEED_LEN + C.ED25519_PUBLIC_LEN);
-    const o = this.#put(p, seed);
-    this.#x.ed25519PublicKey(p, o);
+    const p = this.#arena(C.ED25519_SEED_LEN + 64 + C.ED25519_PUBLIC_LEN);
+    const c = this.#put(p, seed);
+    const o = c + 64; // the core writes the blob at c
+    this.#x.ed25519PublicKeyCached(p, o, c);
+    this.#edCache.set(seed, this.#mem.slice(c, c + 64));
     return this.#take(o, C.ED25519_PUBLIC_LEN, o + C.ED25519_PUBLIC_LEN);
+  }
+
+  /** Signatures that had to compute A (no valid cache blob for their seed array): tests and benchmarks. */
+  get ed25519CacheMisses(): number {
+    return this.#edMisses;
   }
 
   /** Ed25519 signature (RFC 8032 §5.1.6): deterministic, so equal to any RFC 8032 signer's. */
@@ -320,7 +331,7 @@ export class WasmCore {
     const o = this.#put(c, blob);
     const m = o + C.ED25519_SIG_LEN;
     this.#put(m, message);
-    this.#x.ed25519SignCached(p, m, message.length, o, c);
+    if (this.#x.ed25519SignCached(p, m, message.length, o, c) === 0) this.#edMisses++;
     blob.set(this.#mem.subarray(c, c + 64));
     this.#edCache.set(seed, blob);
     return this.#take(o, C.ED25519_SIG_LEN, m + message.length);
@@ -480,7 +491,7 @@ export class WasmCore {
     suite: HpkeSuite,
     pkR: Uint8Array,
     info: Uint8Array,
-    ikmE: Uint8Array = crypto.getRandomValues(new Uint8Array(32)),
+    ikmE: Uint8Array = randomBytes(32),
   ): { enc: Uint8Array; context: HpkeContext } {
     const aead = checkHpkeSuite(suite);
     checkLen('pkR', pkR, C.X25519_LEN);
@@ -618,7 +629,7 @@ export class WasmCore {
     const out: { enc: Uint8Array; ct: Uint8Array }[] = new Array(pts.length);
     const ikm = new Uint8Array(32);
     for (let i = 0; i < pts.length; i++) {
-      const ikmE = ikmEs?.[i] ?? crypto.getRandomValues(ikm);
+      const ikmE = ikmEs?.[i] ?? randomFill(ikm);
       const pt = pts[i]!;
       this.#put(k, pkRs[i]!);
       const enc = this.#put(e, ikmE);

@@ -319,22 +319,12 @@ export function padToMultiple(block: number): (unpaddedLength: number) => number
 
 const ratchetOf = (t: ContentType): RatchetType => (t === ContentType.application ? 'application' : 'handshake');
 
-/** nonce XOR (reuse_guard || 0…) (§6.3.1), into a new buffer. */
-/**
- * Reuse guards (§6.3.2: 4 random bytes per PrivateMessage) are cut from 256 random bytes drawn at a time from the
- * suite's randomBytes, one pool per suite object: a getRandomValues call costs ~5 µs, about 2% of a message. The
- * guard only keeps nonces apart if a generation were ever reused (it is not a key); taken bytes are zeroed.
- */
-const guardPools = new WeakMap<CipherSuite, { bytes: Uint8Array; at: number }>();
+/** §6.3.2: 4 random bytes per PrivateMessage (crypto/random.ts serves them from its pool). */
 function freshReuseGuard(cs: CipherSuite): Uint8Array {
-  let pool = guardPools.get(cs);
-  if (!pool || pool.at === pool.bytes.length) guardPools.set(cs, (pool = { bytes: cs.randomBytes(256), at: 0 }));
-  const g = pool.bytes.slice(pool.at, pool.at + 4);
-  pool.bytes.fill(0, pool.at, pool.at + 4);
-  pool.at += 4;
-  return g;
+  return cs.randomBytes(4);
 }
 
+/** nonce XOR (reuse_guard || 0…) (§6.3.1), into a new buffer. */
 function guardNonce(nonce: Uint8Array, reuseGuard: Uint8Array): Uint8Array {
   const out = nonce.slice();
   for (let i = 0; i < 4; i++) out[i]! ^= reuseGuard[i]!;
