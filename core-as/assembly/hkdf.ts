@@ -1,7 +1,10 @@
 /**
  * HKDF-SHA256 (RFC 5869) on top of hmac.ts.
  *
- * Public ABI: hkdfExtract(salt, saltLen, ikm, ikmLen, out32); hkdfExpand(prk, prkLen, info, infoLen, out, outLen).
+ * Public ABI: hkdfExtract(salt, saltLen, ikm, ikmLen, out32); hkdfExpand(prk, prkLen, info, infoLen, out, outLen);
+ * hkdfExpandMany(prk, prkLen, count, infos, infoLens, outs, outLens): count expansions of one PRK, the HMAC key
+ * set up once (MLS derives a ratchet's key, nonce and next secret from one secret, RFC 9420 §9.1): infos back to
+ * back, outputs back to back, lengths as u32 arrays.
  * outLen <= HKDF_MAX_OUT (255 * 32) is checked by the JS face; this file also clamps, so a bad caller cannot run
  * the block counter past 255.
  *
@@ -43,6 +46,39 @@ export function hkdfExpand(prk: usize, prkLen: usize, info: usize, infoLen: usiz
   if (outLen > <usize>HKDF_MAX_OUT) outLen = <usize>HKDF_MAX_OUT; // §2.3: L <= 255 * HashLen
   if (outLen == 0) return;
   hmacCtxInit(CTX, prk, prkLen);
+  expandKeyed(info, infoLen, out, outLen);
+  hmacCtxWipe(CTX);
+  memory.fill(T, 0, HASH_LEN);
+  store<u8>(COUNTER, 0);
+}
+
+/** HKDF-Expand of one PRK for `count` (info, L) pairs; the same outputs as `count` hkdfExpand calls. */
+export function hkdfExpandMany(
+  prk: usize,
+  prkLen: usize,
+  count: u32,
+  infos: usize,
+  infoLens: usize,
+  outs: usize,
+  outLens: usize,
+): void {
+  hmacCtxInit(CTX, prk, prkLen);
+  for (let k: usize = 0; k < <usize>count; k++) {
+    const infoLen = <usize>load<u32>(infoLens + 4 * k);
+    let outLen = <usize>load<u32>(outLens + 4 * k);
+    if (outLen > <usize>HKDF_MAX_OUT) outLen = <usize>HKDF_MAX_OUT;
+    if (k > 0) hmacCtxRestart(CTX);
+    expandKeyed(infos, infoLen, outs, outLen);
+    infos += infoLen;
+    outs += outLen;
+  }
+  hmacCtxWipe(CTX);
+  memory.fill(T, 0, HASH_LEN);
+  store<u8>(COUNTER, 0);
+}
+
+/** T(1) || T(2) || … into out (outLen bytes) under the key in CTX, which is at the start of a MAC. */
+function expandKeyed(info: usize, infoLen: usize, out: usize, outLen: usize): void {
   let done: usize = 0;
   for (let i: u32 = 1; done < outLen; i++) {
     if (i > 1) {
@@ -58,7 +94,4 @@ export function hkdfExpand(prk: usize, prkLen: usize, info: usize, infoLen: usiz
     memory.copy(out + done, T, take);
     done += take;
   }
-  hmacCtxWipe(CTX);
-  memory.fill(T, 0, HASH_LEN);
-  store<u8>(COUNTER, 0);
 }

@@ -7,7 +7,7 @@ export function heapBase(): usize {
 
 export { sha256, sha512, hashMany } from './sha2';
 export { hmacSha256 } from './hmac';
-export { hkdfExtract, hkdfExpand } from './hkdf';
+export { hkdfExtract, hkdfExpand, hkdfExpandMany } from './hkdf';
 export { aes128gcmSeal, aes128gcmOpen } from './aes-gcm';
 export { chacha20poly1305Seal, chacha20poly1305Open } from './chacha20poly1305';
 export { x25519, x25519Base } from './x25519';

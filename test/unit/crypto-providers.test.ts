@@ -65,6 +65,12 @@ for (const id of [1, 2, 3]) {
         const info = rnd(lens(100));
         const L = i < 4 ? [0, 1, 255 * 32 - 1, 255 * 32][i]! : lens(600);
         expect(toHex(w.kdfExpand(prk, info, L))).to.equal(toHex(n.kdfExpand(prk, info, L)));
+        // kdfExpandMany: the WASM batch (one HMAC key set-up) against the noble fallback (a loop of kdfExpand).
+        const infos = [info, rnd(lens(40)), rnd(0)];
+        const Ls = [L % 300, 16, 32];
+        const many = w.kdfExpandMany(prk, infos, Ls).map(toHex);
+        expect(many).to.deep.equal(n.kdfExpandMany(prk, infos, Ls).map(toHex));
+        expect(many[0]).to.equal(toHex(w.kdfExpand(prk, info, L % 300)));
       }
     });
 
@@ -128,6 +134,8 @@ for (const id of [1, 2, 3]) {
         const ct = cs.aeadSeal(z(cs.Nk), z(12), z(1), z(5));
         throwsCode(() => cs.aeadOpen(z(cs.Nk), z(12), z(0), ct), 'AEAD_DECRYPT');
         throwsCode(() => cs.kdfExpand(z(32), z(0), 255 * 32 + 1), 'BAD_LENGTH');
+        throwsCode(() => cs.kdfExpandMany(z(32), [z(0), z(1)], [16, 255 * 32 + 1]), 'BAD_LENGTH');
+        throwsCode(() => cs.kdfExpandMany(z(32), [z(0)], [16, 16]), 'BAD_LENGTH');
         const kp = cs.hpkeDeriveKeyPair(z(32));
         const s = cs.hpkeSeal(kp.publicKey, z(3), z(0), z(10));
         throwsCode(() => cs.hpkeOpen(kp.privateKey, s.kemOutput, z(4), z(0), s.ciphertext), 'AEAD_DECRYPT');

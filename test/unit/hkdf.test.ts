@@ -83,6 +83,25 @@ describe('HKDF-SHA256 (RFC 5869)', () => {
     throwsCode(() => core.hkdfExpand(new Uint8Array(32), new Uint8Array(0), 8161), 'BAD_LENGTH');
   });
 
+  it('hkdfExpandMany equals one hkdfExpand per (info, length), for 300 random batches of 0 to 6 (seed 9180)', () => {
+    const rnd = prng(9180);
+    const outLens = [0, 1, 12, 16, 31, 32, 33, 64, 65, 8160];
+    for (let i = 0; i < 300; i++) {
+      const prk = rnd([0, 16, 32, 65][i % 4]!);
+      const n = i % 7;
+      const infos = Array.from({ length: n }, (_, k) => rnd((i + k) % 5 === 0 ? [0, 63, 64, 65, 200][k % 5]! : rnd(1)[0]! & 63));
+      const lengths = infos.map((_, k) => ((i + k) % 3 === 0 ? outLens[(i + k) % outLens.length]! : rnd(1)[0]! % 100));
+      const got = core.hkdfExpandMany(prk, infos, lengths).map(toHex);
+      const want = infos.map((info, k) => toHex(core.hkdfExpand(prk, info, lengths[k]!)));
+      if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`hkdfExpandMany differs in batch ${i}`);
+      // And the reference, once per batch (hkdfExpand is itself checked against it below).
+      if (n > 0) expect(got[n - 1]).to.equal(toHex(refExpand(prk, infos[n - 1]!, lengths[n - 1]!)));
+    }
+    throwsCode(() => core.hkdfExpandMany(new Uint8Array(32), [new Uint8Array(1)], [8161]), 'BAD_LENGTH');
+    throwsCode(() => core.hkdfExpandMany(new Uint8Array(32), [new Uint8Array(1)], []), 'BAD_LENGTH');
+    expect(core.hkdfExpandMany(new Uint8Array(32), [], [])).to.deep.equal([]);
+  });
+
   it('Extract matches @noble/hashes on 1,000 random salt/IKM pairs (seed 5869)', () => {
     const rnd = prng(5869);
     const lens = [0, 1, 63, 64, 65, 100 * 1024];

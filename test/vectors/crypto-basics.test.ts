@@ -37,12 +37,20 @@ const checks: Record<Part, (cs: CipherSuite, c: CryptoBasicsCase) => void> = {
   },
   expand_with_label(cs, { expand_with_label: v }) {
     expect(toHex(L.expandWithLabel(cs, hex(v.secret), v.label, hex(v.context), v.length))).to.equal(v.out);
+    // The batch form (one KDF call), with the vector's pair between two others of the same secret and context.
+    const many = L.expandWithLabels(cs, hex(v.secret), [['key', 16], [v.label, v.length], ['x', 0]], hex(v.context));
+    expect(many.map((b) => b.length)).to.deep.equal([16, v.length, 0]);
+    expect(toHex(many[1]!)).to.equal(v.out);
+    expect(toHex(many[0]!)).to.equal(toHex(L.expandWithLabel(cs, hex(v.secret), 'key', hex(v.context), 16)));
   },
   derive_secret(cs, { derive_secret: v }) {
     expect(toHex(L.deriveSecret(cs, hex(v.secret), v.label))).to.equal(v.out);
   },
   derive_tree_secret(cs, { derive_tree_secret: v }) {
     expect(toHex(L.deriveTreeSecret(cs, hex(v.secret), v.label, v.generation, v.length))).to.equal(v.out);
+    const many = L.deriveTreeSecrets(cs, hex(v.secret), v.generation, [['nonce', 12], [v.label, v.length]]);
+    expect(toHex(many[1]!)).to.equal(v.out);
+    expect(toHex(many[0]!)).to.equal(toHex(L.deriveTreeSecret(cs, hex(v.secret), 'nonce', v.generation, 12)));
   },
   sign_with_label(cs, { sign_with_label: v }) {
     const [priv, pub, content] = [hex(v.priv), hex(v.pub), hex(v.content)];

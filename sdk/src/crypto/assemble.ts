@@ -112,6 +112,12 @@ export function getNobleHooks(): NobleHooks | undefined {
 export function assembleSuite(params: SuiteParams, parts: SuiteParts): CipherSuite {
   const { kdf, aead, signer } = parts;
   const maxExpand = 255 * kdf.Nh;
+  const checkExpand = (info: Uint8Array | undefined, length: number) => {
+    checkBytes('info', info);
+    // RFC 5869 §2.3: L <= 255 * HashLen.
+    if (!Number.isInteger(length) || length < 0 || length > maxExpand)
+      throw new MlsError('BAD_LENGTH', `KDF.Expand length must be 0..${maxExpand}, got ${length}`);
+  };
   const hashMany = parts.hashMany ?? ((ms: readonly Uint8Array[]) => ms.map((m) => parts.hash(m)));
   const verifyOne = (pk: Uint8Array, message: Uint8Array, sig: Uint8Array): boolean => {
     checkBytes('message', message);
@@ -152,11 +158,14 @@ export function assembleSuite(params: SuiteParams, parts: SuiteParts): CipherSui
     },
     kdfExpand(prk, info, length) {
       checkBytes('prk', prk);
-      checkBytes('info', info);
-      // RFC 5869 §2.3: L <= 255 * HashLen.
-      if (!Number.isInteger(length) || length < 0 || length > maxExpand)
-        throw new MlsError('BAD_LENGTH', `KDF.Expand length must be 0..${maxExpand}, got ${length}`);
+      checkExpand(info, length);
       return kdf.expand(prk, info, length);
+    },
+    kdfExpandMany(prk, infos, lengths) {
+      checkBytes('prk', prk);
+      if (infos.length !== lengths.length) throw new MlsError('BAD_LENGTH', 'kdfExpandMany needs one length per info');
+      for (let k = 0; k < infos.length; k++) checkExpand(infos[k], lengths[k]!);
+      return kdf.expandMany?.(prk, infos, lengths) ?? infos.map((info, k) => kdf.expand(prk, info, lengths[k]!));
     },
     aeadSeal(key, nonce, aad, pt) {
       checkLen('AEAD key', key, aead.Nk);

@@ -70,6 +70,8 @@ export interface CipherSuite {
   kdfExtract(salt: Uint8Array, ikm: Uint8Array): Uint8Array;
   /** @throws MlsError BAD_LENGTH when length > 255 * Nh. */
   kdfExpand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+  /** kdfExpand(prk, infos[k], lengths[k]) for every k; one backend call where the provider has one. */
+  kdfExpandMany(prk: Uint8Array, infos: readonly Uint8Array[], lengths: readonly number[]): Uint8Array[];
 
   // --- AEAD (RFC 5116: ciphertext includes the tag) ---
   aeadSeal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;

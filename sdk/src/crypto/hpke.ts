@@ -23,6 +23,8 @@ export interface Kdf {
   readonly Nh: number;
   extract(salt: Uint8Array, ikm: Uint8Array): Uint8Array;
   expand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+  /** expand(prk, infos[k], lengths[k]) for every k; optional (a backend that keys the HMAC once). */
+  expandMany?(prk: Uint8Array, infos: readonly Uint8Array[], lengths: readonly number[]): Uint8Array[];
 }
 
 /** An AEAD (RFC 5116) with its RFC 9180 §7.3 id. `open` throws MlsError AEAD_DECRYPT on a bad tag. */

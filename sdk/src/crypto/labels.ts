@@ -51,12 +51,38 @@ export function expandWithLabel(
 
 /** KDF.Expand(secret, KDFLabel, length) with KDFLabel written into the scratch writer (§8): `context` writes the context field. */
 function expandInfo(cs: CipherSuite, secret: Uint8Array, label: Label, length: number, context: (w: Writer) => void): Uint8Array {
-  if (!Number.isInteger(length) || length < 0 || length > 0xffff)
-    throw new MlsError('BAD_LENGTH', `ExpandWithLabel length ${length} is not a uint16`);
   return encodeWith(
-    (w) => context(w.u16(length).opaque(mlsLabel(label))),
+    (w) => writeKdfLabel(w, label, length, context),
     (info) => cs.kdfExpand(secret, info, length),
   );
+}
+
+/** expandInfo for several (label, length) pairs of one secret and one context, in one KDF call. */
+function expandInfos(
+  cs: CipherSuite,
+  secret: Uint8Array,
+  parts: readonly (readonly [Label, number])[],
+  context: (w: Writer) => void,
+): Uint8Array[] {
+  const ends: number[] = [];
+  return encodeWith(
+    (w) => {
+      for (const [label, length] of parts) ends.push(writeKdfLabel(w, label, length, context).length);
+    },
+    (all) =>
+      cs.kdfExpandMany(
+        secret,
+        ends.map((end, k) => all.subarray(k === 0 ? 0 : ends[k - 1], end)),
+        parts.map((p) => p[1]),
+      ),
+  );
+}
+
+function writeKdfLabel(w: Writer, label: Label, length: number, context: (w: Writer) => void): Writer {
+  if (!Number.isInteger(length) || length < 0 || length > 0xffff)
+    throw new MlsError('BAD_LENGTH', `ExpandWithLabel length ${length} is not a uint16`);
+  context(w.u16(length).opaque(mlsLabel(label)));
+  return w;
 }
 
 /** DeriveSecret(Secret, Label) = ExpandWithLabel(Secret, Label, "", KDF.Nh) (RFC 9420 §8). */
@@ -75,10 +101,38 @@ export function deriveTreeSecret(
   generation: number,
   length: number,
 ): Uint8Array {
+  return expandInfo(cs, secret, label, length, generationContext(generation));
+}
+
+/**
+ * DeriveTreeSecret(Secret, label_k, Generation, length_k) for each (label_k, length_k), in one KDF call: a
+ * ratchet step's key, nonce and next secret come from one secret (§9.1).
+ * @example const [key, nonce, next] = deriveTreeSecrets(cs, secret, g, [['key', cs.Nk], ['nonce', cs.Nn], ['secret', cs.Nh]]);
+ */
+export function deriveTreeSecrets(
+  cs: CipherSuite,
+  secret: Uint8Array,
+  generation: number,
+  parts: readonly (readonly [Label, number])[],
+): Uint8Array[] {
+  return expandInfos(cs, secret, parts, generationContext(generation));
+}
+
+/** The context of DeriveTreeSecret: the 4-byte generation, written in place (opaque context<V> = varint 4, uint32). */
+function generationContext(generation: number): (w: Writer) => void {
   if (!Number.isInteger(generation) || generation < 0 || generation > 0xffffffff)
     throw new MlsError('BAD_LENGTH', `generation ${generation} is not a uint32`);
-  // The context is the 4-byte generation, written in place: opaque context<V> = varint 4, then the uint32.
-  return expandInfo(cs, secret, label, length, (w) => w.varint(4).u32(generation));
+  return (w) => w.varint(4).u32(generation);
+}
+
+/** ExpandWithLabel(Secret, label_k, Context, length_k) for each (label_k, length_k), in one KDF call. */
+export function expandWithLabels(
+  cs: CipherSuite,
+  secret: Uint8Array,
+  parts: readonly (readonly [Label, number])[],
+  context: Uint8Array,
+): Uint8Array[] {
+  return expandInfos(cs, secret, parts, (w) => w.opaque(context));
 }
 
 /**

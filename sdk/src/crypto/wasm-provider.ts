@@ -25,6 +25,7 @@ function wasmKdf(core: WasmCore): Kdf {
     Nh: 32,
     extract: (salt, ikm) => core.hkdfExtract(salt, ikm),
     expand: (prk, info, length) => core.hkdfExpand(prk, info, length),
+    expandMany: (prk, infos, lengths) => core.hkdfExpandMany(prk, infos, lengths),
   };
 }
 

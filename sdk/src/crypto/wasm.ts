@@ -39,6 +39,7 @@ interface CoreExports {
   hmacSha256(k: Ptr, kn: number, m: Ptr, mn: number, out: Ptr): void;
   hkdfExtract(s: Ptr, sn: number, ikm: Ptr, ikmn: number, out: Ptr): void;
   hkdfExpand(prk: Ptr, prkn: number, info: Ptr, infon: number, out: Ptr, outn: number): void;
+  hkdfExpandMany(prk: Ptr, prkn: number, count: number, infos: Ptr, infoLens: Ptr, outs: Ptr, outLens: Ptr): void;
   aes128gcmSeal(k: Ptr, n: Ptr, a: Ptr, an: number, p: Ptr, pn: number, out: Ptr): void;
   aes128gcmOpen(k: Ptr, n: Ptr, a: Ptr, an: number, c: Ptr, cn: number, out: Ptr): number;
   chacha20poly1305Seal(k: Ptr, n: Ptr, a: Ptr, an: number, p: Ptr, pn: number, out: Ptr): void;
@@ -217,6 +218,39 @@ export class WasmCore {
     const o = this.#put(i, info);
     this.#x.hkdfExpand(p, prk.length, i, info.length, o, length);
     return this.#take(o, length, o + length);
+  }
+
+  /** hkdfExpand(prk, infos[k], lengths[k]) for every k, in one call (the HMAC key is set up once). */
+  hkdfExpandMany(prk: Uint8Array, infos: readonly Uint8Array[], lengths: readonly number[]): Uint8Array[] {
+    checkBytes('prk', prk);
+    const n = infos.length;
+    if (lengths.length !== n) throw new MlsError('BAD_LENGTH', 'hkdfExpandMany needs one length per info');
+    let inBytes = 0;
+    let outBytes = 0;
+    for (let k = 0; k < n; k++) {
+      checkBytes('info', infos[k]!);
+      const length = lengths[k]!;
+      if (!Number.isInteger(length) || length < 0 || length > C.HKDF_MAX_OUT)
+        throw new MlsError('BAD_LENGTH', `HKDF-Expand length must be 0..${C.HKDF_MAX_OUT}, got ${length}`);
+      inBytes += infos[k]!.length;
+      outBytes += length;
+    }
+    const p = this.#arena(prk.length + 8 * n + inBytes + outBytes + 4);
+    const lens = (p + prk.length + 3) & ~3; // two u32 arrays: info lengths, then output lengths
+    const i = lens + 8 * n;
+    const o = i + inBytes;
+    this.#put(p, prk);
+    const u32 = new DataView(this.#mem.buffer, lens, 8 * n);
+    for (let k = 0, at = i; k < n; k++) {
+      u32.setUint32(4 * k, infos[k]!.length, true);
+      u32.setUint32(4 * (n + k), lengths[k]!, true);
+      at = this.#put(at, infos[k]!);
+    }
+    this.#x.hkdfExpandMany(p, prk.length, n, i, lens, o, lens + 4 * n);
+    const out: Uint8Array[] = new Array(n);
+    for (let k = 0, at = o; k < n; at += lengths[k]!, k++) out[k] = this.#mem.slice(at, at + lengths[k]!);
+    this.#wipe(o + outBytes);
+    return out;
   }
 
   #seal(

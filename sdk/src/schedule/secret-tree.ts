@@ -45,7 +45,7 @@
 import { decode, type Reader } from '../codec/reader.ts';
 import { encode, type Writer } from '../codec/writer.ts';
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
-import { deriveTreeSecret, expandWithLabel } from '../crypto/labels.ts';
+import { deriveTreeSecret, deriveTreeSecrets, expandWithLabel, expandWithLabels } from '../crypto/labels.ts';
 import { MlsError } from '../errors.ts';
 import {
   directPath,
@@ -214,12 +214,8 @@ function checkLeaf(t: SecretTree, leaf: LeafIndex): void {
 }
 
 function startRatchets(cs: CipherSuite, leafSecret: Uint8Array): LeafRatchets {
-  const start = (label: RatchetType): Ratchet => ({
-    generation: 0,
-    secret: expandWithLabel(cs, leafSecret, label, EMPTY, cs.Nh),
-    retained: [],
-  });
-  return { handshake: start('handshake'), application: start('application') };
+  const [h, a] = expandWithLabels(cs, leafSecret, [['handshake', cs.Nh], ['application', cs.Nh]], EMPTY);
+  return { handshake: { generation: 0, secret: h!, retained: [] }, application: { generation: 0, secret: a!, retained: [] } };
 }
 
 /** The leaf's ratchets, deriving the path down from the lowest stored ancestor when they have not started. */
@@ -256,12 +252,14 @@ function leafRatchets(cs: CipherSuite, t: SecretTree, leaf: LeafIndex): { tree: 
   return { tree: withEntries(t, changes), ratchets };
 }
 
-function keyAt(cs: CipherSuite, secret: Uint8Array, generation: number): RatchetKey {
-  return {
-    generation,
-    key: deriveTreeSecret(cs, secret, 'key', generation, cs.Nk),
-    nonce: deriveTreeSecret(cs, secret, 'nonce', generation, cs.Nn),
-  };
+/** One ratchet step (§9.1): the key and nonce of `generation`, and the next secret, in one KDF call. */
+function ratchetStep(cs: CipherSuite, secret: Uint8Array, generation: number): { key: RatchetKey; next: Uint8Array } {
+  const [key, nonce, next] = deriveTreeSecrets(cs, secret, generation, [
+    ['key', cs.Nk],
+    ['nonce', cs.Nn],
+    ['secret', cs.Nh],
+  ]);
+  return { key: { generation, key: key!, nonce: nonce! }, next: next! };
 }
 
 function setRatchet(t: SecretTree, leaf: LeafIndex, lr: LeafRatchets, type: RatchetType, r: Ratchet): SecretTree {
@@ -290,12 +288,8 @@ export function nextSendKey(cs: CipherSuite, t: SecretTree, leaf: LeafIndex, typ
   const { tree, ratchets } = leafRatchets(cs, t, leaf);
   const r = ratchets[type];
   if (r.generation > 0xffffffff) throw new MlsError('STATE', `the ${type} ratchet of leaf ${leaf} is exhausted`);
-  const k = keyAt(cs, r.secret, r.generation);
-  const next: Ratchet = {
-    generation: r.generation + 1,
-    secret: deriveTreeSecret(cs, r.secret, 'secret', r.generation, cs.Nh),
-    retained: r.retained,
-  };
+  const { key: k, next: secret } = ratchetStep(cs, r.secret, r.generation);
+  const next: Ratchet = { generation: r.generation + 1, secret, retained: r.retained };
   return { ...k, tree: setRatchet(tree, leaf, ratchets, type, next) };
 }
 
@@ -348,13 +342,16 @@ export function receiveKey(
   const retained = r.retained.filter((k) => k.generation >= keepFrom);
   let secret = r.secret;
   for (let j = r.generation; j < generation; j++) {
-    if (j >= keepFrom) retained.push(keyAt(cs, secret, j));
-    const s = deriveTreeSecret(cs, secret, 'secret', j, cs.Nh);
+    let s: Uint8Array;
+    if (j >= keepFrom) {
+      const step = ratchetStep(cs, secret, j);
+      retained.push(step.key);
+      s = step.next;
+    } else s = deriveTreeSecret(cs, secret, 'secret', j, cs.Nh);
     if (secret !== r.secret) secret.fill(0); // an intermediate ratchet secret created in this loop
     secret = s;
   }
-  const k = keyAt(cs, secret, generation);
-  const nextSecret = deriveTreeSecret(cs, secret, 'secret', generation, cs.Nh);
+  const { key: k, next: nextSecret } = ratchetStep(cs, secret, generation);
   if (secret !== r.secret) secret.fill(0);
   const next: Ratchet = { generation: generation + 1, secret: nextSecret, retained };
   return { ...k, tree: setRatchet(tree, leaf, ratchets, type, next) };
@@ -373,10 +370,8 @@ export function senderDataKeyNonce(
   if (senderDataSecret.length !== cs.Nh)
     throw new MlsError('BAD_LENGTH', `sender_data_secret is ${senderDataSecret.length} bytes, must be Nh = ${cs.Nh}`);
   const sample = ciphertext.subarray(0, cs.Nh);
-  return {
-    key: expandWithLabel(cs, senderDataSecret, 'key', sample, cs.Nk),
-    nonce: expandWithLabel(cs, senderDataSecret, 'nonce', sample, cs.Nn),
-  };
+  const [key, nonce] = expandWithLabels(cs, senderDataSecret, [['key', cs.Nk], ['nonce', cs.Nn]], sample);
+  return { key: key!, nonce: nonce! };
 }
 
 // --- Inspection and wiping ---
