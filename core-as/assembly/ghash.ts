@@ -27,8 +27,10 @@ const HP1: usize = HP;
 const HP2: usize = HP + 192;
 /** The six unreduced Karatsuba partial products, accumulated over one or two blocks. Secret: wiped. */
 const ACC: usize = memory.data(48, 16);
-/** Zero-padded last block, then the length block. Holds message bytes: wiped. */
+/** The input's last one or two blocks, zero-padded. Holds message bytes: wiped. */
 const PAD: usize = memory.data(32, 16);
+/** The length block of §7.1 step 5. */
+const LENS: usize = memory.data(16, 16);
 
 const B0: u64 = 0x1111111111111111;
 const B1: u64 = 0x2222222222222222;
@@ -137,14 +139,31 @@ function reduce(): void {
     load<u64>(ACC, 24), load<u64>(ACC, 32), load<u64>(ACC, 40));
 }
 
+/**
+ * Y = (Y xor X)·H for the block X at q. Not inlined (nor mulPair): every caller shares one copy of the
+ * multiplication, which is most of this file's code.
+ */
+function mulOne(q: usize): void {
+  kmul(load<u64>(GS, 8) ^ bswap<u64>(load<u64>(q, 8)), load<u64>(GS, 0) ^ bswap<u64>(load<u64>(q, 0)), HP1, true);
+  reduce();
+}
+
+/** Y = (Y xor X1)·H^2 xor X2·H for the blocks X1, X2 at q: one reduction for the pair. */
+function mulPair(q: usize): void {
+  kmul(load<u64>(GS, 8) ^ bswap<u64>(load<u64>(q, 8)), load<u64>(GS, 0) ^ bswap<u64>(load<u64>(q, 0)), HP2, true);
+  kmul(bswap<u64>(load<u64>(q, 24)), bswap<u64>(load<u64>(q, 16)), HP1, false);
+  reduce();
+}
+
 /** Start GHASH_H (§6.4) with the hash subkey H = CIPH_K(0^128) at h: Y = 0, precompute H and H^2. */
 export function ghashInit(h: usize): void {
   // Bit order of §6.3: the first byte holds the coefficients of x^0..x^7 from its most significant bit,
   // which in a big-endian u64 is the "reflected" representation the ctmul64 method works in.
   const h1 = bswap<u64>(load<u64>(h, 0)), h0 = bswap<u64>(load<u64>(h, 8));
   splitPower(HP1, h0, h1);
-  kmul(h0, h1, HP1, true);
-  reduce();
+  store<u64>(GS, 0, 0);
+  store<u64>(GS, 0, 8);
+  mulOne(h); // Y = H·H
   splitPower(HP2, load<u64>(GS, 8), load<u64>(GS, 0));
   store<u64>(GS, 0, 0);
   store<u64>(GS, 0, 8);
@@ -157,38 +176,25 @@ export function ghashInit(h: usize): void {
  */
 export function ghashUpdate(p: usize, len: usize): void {
   while (len >= 32) {
-    kmul(load<u64>(GS, 8) ^ bswap<u64>(load<u64>(p, 8)), load<u64>(GS, 0) ^ bswap<u64>(load<u64>(p, 0)), HP2, true);
-    kmul(bswap<u64>(load<u64>(p, 24)), bswap<u64>(load<u64>(p, 16)), HP1, false);
-    reduce();
+    mulPair(p);
     p += 32;
     len -= 32;
   }
   if (len > 0) {
-    let src = p;
-    if (len < 16) {
-      // §6.4 via §7.1: the last partial block is padded with zero bits.
-      memory.fill(PAD, 0, 16);
-      memory.copy(PAD, p, len);
-      src = PAD;
-    } else if (len > 16) {
-      // One whole block then a partial one: pad the partial one and hash both as a pair.
-      memory.fill(PAD, 0, 16);
-      memory.copy(PAD, p + 16, len - 16);
-      kmul(load<u64>(GS, 8) ^ bswap<u64>(load<u64>(p, 8)), load<u64>(GS, 0) ^ bswap<u64>(load<u64>(p, 0)), HP2, true);
-      kmul(bswap<u64>(load<u64>(PAD, 8)), bswap<u64>(load<u64>(PAD, 0)), HP1, false);
-      reduce();
-      return;
-    }
-    kmul(load<u64>(GS, 8) ^ bswap<u64>(load<u64>(src, 8)), load<u64>(GS, 0) ^ bswap<u64>(load<u64>(src, 0)), HP1, true);
-    reduce();
+    // §6.4 via §7.1: the last partial block is padded with zero bits.
+    memory.fill(PAD, 0, 32);
+    memory.copy(PAD, p, len);
+    if (len > 16) mulPair(PAD);
+    else mulOne(PAD);
+    memory.fill(PAD, 0, 32);
   }
 }
 
 /** §7.1 step 5: absorb [len(A)]64 || [len(C)]64 (lengths in bits) and write GHASH's output Y to out. */
 export function ghashFinish(lenA: usize, lenC: usize, out: usize): void {
-  store<u64>(PAD, bswap<u64>(<u64>lenA << 3), 16);
-  store<u64>(PAD, bswap<u64>(<u64>lenC << 3), 24);
-  ghashUpdate(PAD + 16, 16);
+  store<u64>(LENS, bswap<u64>(<u64>lenA << 3), 0);
+  store<u64>(LENS, bswap<u64>(<u64>lenC << 3), 8);
+  mulOne(LENS);
   store<u64>(out, bswap<u64>(load<u64>(GS, 0)), 0);
   store<u64>(out, bswap<u64>(load<u64>(GS, 8)), 8);
 }
@@ -199,4 +205,5 @@ export function ghashWipe(): void {
   memory.fill(HP, 0, 384);
   memory.fill(ACC, 0, 48);
   memory.fill(PAD, 0, 32);
+  memory.fill(LENS, 0, 16);
 }
