@@ -440,6 +440,21 @@ describe('createWorkerClient (Chromium, IndexedDB)', () => {
     for (const c of [alice, bob, carol]) await c.close();
   });
 
+  it('concurrent send / receive calls go as one call each way; every call keeps its own result or error', async () => {
+    const { alice, bob, carol, ga, gb } = await threeMembers();
+    const texts = Array.from({ length: 20 }, (_, i) => `w${i}`);
+    const wires = await Promise.all(texts.map((t) => ga.send(utf8(t))));
+    const seen: string[] = [];
+    gb.on('message', (e) => void (e.event.kind === 'application' && seen.push(text(e.event.data))));
+    const settled = await Promise.allSettled([...wires.map((w) => gb.receive(w)), gb.receive(wires[3]!), gb.receive(utf8('junk'))]);
+    const outcome = (s: PromiseSettledResult<ReceivedEvent>) =>
+      s.status === 'fulfilled' ? app(s.value).data : `rejected ${(s.reason as MlsError).code}`;
+    expect(settled.map(outcome)).to.deep.equal([...texts, 'rejected REPLAY', 'rejected DECODE']);
+    expect((settled[21] as PromiseRejectedResult).reason).to.be.instanceOf(MlsError);
+    expect(seen).to.deep.equal(texts); // one event per message, as with one call per message
+    for (const c of [alice, bob, carol]) await c.close();
+  });
+
   it('an early message is held in the worker and decrypted after the commit, across a worker reload', async () => {
     const bobDb = dbName('bob-e');
     const alice = await client('alice-e');

@@ -328,6 +328,76 @@ describe('client: sendMany / receiveMany', () => {
   });
 });
 
+describe('client: concurrent send / receive calls travel together', () => {
+  class CountingStorage extends MemoryStorage {
+    commits = 0;
+    override async commit(batch: Parameters<MemoryStorage['commit']>[0]): Promise<void> {
+      await super.commit(batch);
+      this.commits++;
+    }
+  }
+  const outcome = (s: PromiseSettledResult<ReceivedEvent>) =>
+    s.status === 'fulfilled' ? app(s.value).data : `rejected ${(s.reason as { code?: string }).code}`;
+
+  it('sends and receives made back to back: one write each side, every call its own result, buffers reusable at once', async () => {
+    const sa = new CountingStorage();
+    const sb = new CountingStorage();
+    const { clients, handles } = await setup(['alice', 'bob', 'carol'], [sa, sb, new MemoryStorage()]);
+    const [ga, gb, gc] = handles as [GroupHandle, GroupHandle, GroupHandle];
+    const texts = Array.from({ length: 12 }, (_, i) => `message ${i}`);
+    let before = sa.commits;
+    // One buffer, rewritten after each call: every call copied its input when it was made.
+    const buf = new Uint8Array(12);
+    const sends = texts.map((t) => {
+      buf.fill(32);
+      buf.set(utf8(t));
+      return ga.send(buf);
+    });
+    buf.fill(0);
+    const wires = await Promise.all(sends);
+    expect(sa.commits - before).to.equal(1);
+    before = sb.commits;
+    const got = await Promise.all(wires.map((w) => gb.receive(w)));
+    expect(sb.commits - before).to.equal(1);
+    expect(got.map((e) => app(e).data.trimEnd())).to.deep.equal(texts);
+    // Carol one call at a time: the same plaintexts.
+    for (const [i, w] of wires.entries()) expect(app(await gc.receive(w)).data.trimEnd()).to.equal(texts[i]);
+    for (const c of clients) await c.close();
+  });
+
+  it('a failing message fails alone with the error receive gives; other calls in between keep the order', async () => {
+    const sa = new CountingStorage();
+    const { clients, handles } = await setup(['alice', 'bob'], [sa, new MemoryStorage()]);
+    const [ga, gb] = handles as [GroupHandle, GroupHandle];
+    const [w1, w2] = [await ga.send(utf8('one')), await ga.send(utf8('two'))];
+    const settled = await Promise.allSettled([gb.receive(w1), gb.receive(utf8('not a message')), gb.receive(w1), gb.receive(w2)]);
+    expect(settled.map(outcome)).to.deep.equal(['one', 'rejected DECODE', 'rejected REPLAY', 'two']);
+    // The error a lone call gives: an MlsError with the engine's code and message (its prefix not doubled).
+    const alone = (await Promise.allSettled([gb.receive(w1)]))[0] as PromiseRejectedResult;
+    const batched = (settled[2] as PromiseRejectedResult).reason as Error & { code: string };
+    expect(batched.name).to.equal('MlsError');
+    expect(batched.code).to.equal(alone.reason.code);
+    expect(batched.message).to.match(/^REPLAY: generation 0 of leaf 0's application ratchet was already used/);
+    expect(alone.reason.message).to.match(/^REPLAY: generation 0 of leaf 0's application ratchet was already used/);
+    // A call of another kind (a send with authenticated data, a members() call) splits the run: the engine sees
+    // every call in the order made, so the generations follow the calls (one write per run).
+    const before = sa.commits;
+    const order = await Promise.all([
+      ga.send(utf8('a')),
+      ga.send(utf8('b')),
+      ga.send(utf8('c'), { authenticatedData: utf8('ad') }),
+      ga.members().then(() => undefined),
+      ga.send(utf8('d')),
+    ]);
+    expect(sa.commits - before).to.equal(3); // [a, b], [c], [d]
+    const evs = await gb.receiveMany(order.filter((w): w is Uint8Array => w !== undefined));
+    expect(evs.map((e) => app(e as ReceivedEvent).data)).to.deep.equal(['a', 'b', 'c', 'd']);
+    await clients[1]!.close();
+    await rejectsCode(gb.receive(w2), 'STATE');
+    await clients[0]!.close();
+  });
+});
+
 describe('client: early messages', () => {
   it('a message of the next epoch is held (persisted), then released in order once the commit arrives', async () => {
     const sb = new MemoryStorage();

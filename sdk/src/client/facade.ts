@@ -29,6 +29,7 @@ import type {
   MlsClient,
   ReceivedEvent,
   ReceiveManyEvent,
+  RejectedEvent,
 } from './types.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -51,11 +52,20 @@ function checkList(list: unknown, what: string): asserts list is readonly Uint8A
   list.forEach((b, i) => checkBytes(b, `${what}[${i}]`));
 }
 
+/** Sends or receives on one group made back to back, waiting to go to the backend as one call. */
+interface Batch {
+  readonly handle: GroupHandleImpl;
+  readonly kind: 'send' | 'receive';
+  readonly inputs: Uint8Array[];
+  readonly settle: { resolve(v: unknown): void; reject(e: unknown): void }[];
+}
+
 /** The MlsClient implementation (see types.ts for the documentation of each method). */
 export class ClientFacade implements MlsClient {
   private readonly handles = new Map<string, GroupHandleImpl>();
   private readonly emitter = new Emitter();
   private closed = false;
+  private pending: Batch | undefined;
 
   constructor(private readonly backend: Backend) {}
 
@@ -68,6 +78,7 @@ export class ClientFacade implements MlsClient {
 
   /** Call the backend; every error comes out as an MlsError. */
   async call<K extends EngineMethod>(method: K, params: ParamsOf<K>, ctl?: Ctl): Promise<ResultOf<K>> {
+    this.flush();
     if (this.closed) throw new MlsError('STATE', 'the client is closed');
     try {
       return await this.backend.call(method, params, ctl);
@@ -128,8 +139,41 @@ export class ClientFacade implements MlsClient {
     return this.emitter.on(type, listener);
   }
 
+  /**
+   * `send` (without authenticated data) and `receive` calls on one group made back to back, within one microtask
+   * turn (e.g. under Promise.all, or several conversations' chains at once), go to the engine as one sendMany /
+   * receiveMany: one round trip to the worker and one storage write for the lot, while each call still gets its
+   * own result or error, as if made alone (a lone call goes as itself). Any other call first passes the waiting
+   * run on, so the engine sees every call in the order it was made. Inputs are copied at once: the caller may
+   * reuse its buffer as soon as the call returns, as with any call.
+   */
+  enqueue(handle: GroupHandleImpl, kind: 'send' | 'receive', input: Uint8Array): Promise<unknown> {
+    if (this.closed) return Promise.reject(new MlsError('STATE', 'the client is closed'));
+    let b = this.pending;
+    if (b === undefined || b.handle !== handle || b.kind !== kind) {
+      this.flush();
+      const fresh: Batch = (b = { handle, kind, inputs: [], settle: [] });
+      this.pending = fresh;
+      queueMicrotask(() => {
+        if (this.pending === fresh) this.flush();
+      });
+    }
+    const batch = b;
+    batch.inputs.push(input.slice());
+    return new Promise((resolve, reject) => batch.settle.push({ resolve, reject }));
+  }
+
+  /** Pass the waiting run to the backend, synchronously: ahead of any call made after it. */
+  private flush(): void {
+    const b = this.pending;
+    if (b === undefined) return;
+    this.pending = undefined;
+    void b.handle.runBatch(b);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
+    this.flush();
     this.closed = true;
     for (const h of this.handles.values()) h.closeEvents();
     this.emitter.close();
@@ -150,7 +194,7 @@ export class ClientFacade implements MlsClient {
   }
 }
 
-/** The GroupHandle implementation: every method is one engine call. */
+/** The GroupHandle implementation: every method is one engine call (back-to-back sends or receives share one). */
 class GroupHandleImpl implements GroupHandle {
   private _epoch = 0n;
   private _active = true;
@@ -245,11 +289,32 @@ class GroupHandleImpl implements GroupHandle {
 
   async send(data: Uint8Array, options: { readonly authenticatedData?: Uint8Array } = {}): Promise<Uint8Array> {
     checkBytes(data, 'data');
-    return this.run('send', { data, ...(options.authenticatedData !== undefined ? { authenticatedData: options.authenticatedData } : {}) });
+    if (options.authenticatedData !== undefined) return this.run('send', { data, authenticatedData: options.authenticatedData });
+    return this.client.enqueue(this, 'send', data) as Promise<Uint8Array>;
   }
   async receive(message: Uint8Array): Promise<ReceivedEvent> {
     checkBytes(message, 'message');
-    return this.run('receive', { message });
+    return this.client.enqueue(this, 'receive', message) as Promise<ReceivedEvent>;
+  }
+
+  /** One run of ClientFacade.enqueue: a lone call as send / receive, more as sendMany / receiveMany. */
+  async runBatch({ kind, inputs, settle }: Batch): Promise<void> {
+    try {
+      if (inputs.length === 1) {
+        settle[0]!.resolve(await (kind === 'send' ? this.run('send', { data: inputs[0]! }) : this.run('receive', { message: inputs[0]! })));
+      } else if (kind === 'send') {
+        const wires = await this.run('sendMany', { data: inputs });
+        wires.forEach((w, i) => settle[i]!.resolve(w));
+      } else {
+        const outcomes = await this.run('receiveMany', { messages: inputs });
+        // As run() does for a lone call: the engine reloaded a newer epoch, make `epoch` say so first.
+        if (outcomes.some((o) => o.kind === 'rejected' && o.code === 'WRONG_EPOCH'))
+          await this.client.call('openGroup', { groupId: this.groupId }).then((t) => this.track(t), () => {});
+        outcomes.forEach((o, i) => (o.kind === 'rejected' ? settle[i]!.reject(rejectedError(o)) : settle[i]!.resolve(o)));
+      }
+    } catch (e) {
+      for (const s of settle) s.reject(e);
+    }
   }
   async sendMany(data: readonly Uint8Array[], options: { readonly authenticatedData?: Uint8Array } = {}): Promise<Uint8Array[]> {
     checkList(data, 'data');
@@ -289,4 +354,10 @@ class GroupHandleImpl implements GroupHandle {
   events(): AsyncIterableIterator<GroupEvent> {
     return this.emitter.iterate();
   }
+}
+
+/** The error `receive` would have thrown for a message that receiveMany rejected. */
+function rejectedError(r: RejectedEvent): MlsError {
+  const prefix = `${r.code}: `;
+  return new MlsError(r.code, r.message.startsWith(prefix) ? r.message.slice(prefix.length) : r.message);
 }

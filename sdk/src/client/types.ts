@@ -348,11 +348,17 @@ export interface GroupHandle {
   /** Propose an Update of this member's leaf (fresh encryption key); returns the proposal to send. */
   proposeUpdate(): Promise<Uint8Array>;
 
-  /** Encrypt an application message; returns the PrivateMessage (MLSMessage) to send. */
+  /**
+   * Encrypt an application message; returns the PrivateMessage (MLSMessage) to send. Calls made back to back
+   * without awaiting (e.g. under Promise.all) go to the engine together, as one sendMany: one round trip to the
+   * worker and one storage write (`data` is copied when the call is made).
+   */
   send(data: Uint8Array, options?: { readonly authenticatedData?: Uint8Array }): Promise<Uint8Array>;
   /**
    * Process a received message (PublicMessage or PrivateMessage). The result is also emitted as a 'message'
-   * event. A message for a later epoch is held (BufferedEvent) and processed once its commit arrives.
+   * event. A message for a later epoch is held (BufferedEvent) and processed once its commit arrives. Calls made
+   * back to back without awaiting go to the engine together, as one receiveMany; each still resolves or rejects
+   * with its own outcome.
    */
   receive(message: Uint8Array): Promise<ReceivedEvent>;
   /**
