@@ -12,8 +12,9 @@
 // - one message at a time: A sends, B receives, each call awaited before the next (latency-bound: two round trips
 //   per message, and a round trip to an idle worker costs a thread wake-up each way);
 // - pipelined: PIPELINE chains "A sends, then B receives that message" in flight at once, as an app that does not
-//   wait for one message before sending or receiving the next (the workers run in parallel; the calls still
-//   reach each worker in order, and B receives every message in the order A produced them);
+//   wait for one message before sending or receiving the next (the workers run in parallel; the client joins the
+//   calls made back to back into one sendMany / receiveMany, each call keeping its own result; the calls reach
+//   each worker in order, and B receives every message in the order A produced them);
 // - batched: A encrypts BATCH messages in one sendMany call, B decrypts them in one receiveMany call.
 import { createWorkerClient } from '../sdk/src/index.ts';
 import { loadCore } from '../sdk/src/crypto/wasm.ts';
