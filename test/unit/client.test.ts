@@ -245,15 +245,16 @@ describe('client: atomicity (MemoryStorage.failNextCommit)', () => {
   });
 });
 
-describe('client: sendMany / receiveMany', () => {
-  /** A MemoryStorage that counts its non-empty commits. */
-  class CountingStorage extends MemoryStorage {
-    commits = 0;
-    override async commit(batch: Parameters<MemoryStorage['commit']>[0]): Promise<void> {
-      await super.commit(batch);
-      this.commits++;
-    }
+/** A MemoryStorage that counts the commits that succeed. */
+class CountingStorage extends MemoryStorage {
+  commits = 0;
+  override async commit(batch: Parameters<MemoryStorage['commit']>[0]): Promise<void> {
+    await super.commit(batch);
+    this.commits++;
   }
+}
+
+describe('client: sendMany / receiveMany', () => {
 
   it('the same messages as one by one, persisted by one write per run of application messages', async () => {
     const sa = new CountingStorage();
@@ -329,13 +330,6 @@ describe('client: sendMany / receiveMany', () => {
 });
 
 describe('client: concurrent send / receive calls travel together', () => {
-  class CountingStorage extends MemoryStorage {
-    commits = 0;
-    override async commit(batch: Parameters<MemoryStorage['commit']>[0]): Promise<void> {
-      await super.commit(batch);
-      this.commits++;
-    }
-  }
   const outcome = (s: PromiseSettledResult<ReceivedEvent>) =>
     s.status === 'fulfilled' ? app(s.value).data : `rejected ${(s.reason as { code?: string }).code}`;
 
