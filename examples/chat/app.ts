@@ -80,7 +80,7 @@ async function signIn(name: string): Promise<void> {
     url: DS_URL,
     name,
     deviceId,
-    onDelivery,
+    onDeliveries,
     onReady,
     onStatus: (on) => {
       $('ds-status').innerHTML = `<span class="dot${on ? ' on' : ''}"></span>${on ? 'online' : 'offline'}`;
@@ -108,16 +108,36 @@ async function onReady(r: ReadyFrame): Promise<void> {
 
 // ---- incoming ------------------------------------------------------------------------------------------------------
 
-async function onDelivery(d: Delivery): Promise<void> {
+/** The most deliveries handled in one call of onDeliveries (the e2e test's window.chat hook). */
+let largestBurst = 0;
+
+/**
+ * The deliveries that arrived together (a backlog after a reconnect, or a burst), in seq order. Group messages are
+ * passed to receive() without waiting for each other: the client joins back-to-back receives into one
+ * receiveMany (one worker round trip, one IndexedDB transaction), each keeping its own outcome. A Welcome waits
+ * for what came before it.
+ */
+async function onDeliveries(ds: Delivery[]): Promise<void> {
+  largestBurst = Math.max(largestBurst, ds.length);
+  const inFlight: Promise<void>[] = [];
   try {
-    if (d.type === 'welcome') await onWelcome(d);
-    else {
-      const h = handles.get(hexOf(fromBase64(d.groupId))) ?? (await openStored(fromBase64(d.groupId)));
-      if (!h) return;
+    for (const d of ds) {
+      if (d.type === 'welcome') {
+        await Promise.all(inFlight.splice(0));
+        await onWelcome(d).catch((e: unknown) => console.error(`welcome #${d.seq} not processed:`, e));
+        continue;
+      }
+      const gid = fromBase64(d.groupId);
+      const h = handles.get(hexOf(gid)) ?? (await openStored(gid).catch((e: unknown) => void console.error(`${d.type} #${d.seq}:`, e)));
+      if (!h) continue;
       // Results arrive as 'message' events (onMessageEvent). Failures are expected for messages another tab of
       // this user already processed (replay, old epoch), this user's own messages, and anything after removal.
-      await h.receive(fromBase64(d.message)).catch((e: unknown) => console.debug(`${d.type} #${d.seq} not processed:`, e));
+      inFlight.push(h.receive(fromBase64(d.message)).then(
+        () => {},
+        (e: unknown) => console.debug(`${d.type} #${d.seq} not processed:`, e),
+      ));
     }
+    await Promise.all(inFlight);
   } finally {
     scheduleRender();
   }
@@ -578,6 +598,10 @@ else {
   },
   /** Hold back (true) or release (false) incoming deliveries, as if the network delayed them. */
   hold: (on: boolean) => ds?.hold(on),
+  /** The most deliveries that went to the client together (one burst: back-to-back receives, one receiveMany). */
+  get largestBurst() {
+    return largestBurst;
+  },
   idle: async () => {
     await ds?.drain();
     await rendering;

@@ -8,8 +8,9 @@
  *   When the connection drops after a request was sent and before its reply came, the request rejects with
  *   {@link DsError} code `DISCONNECTED`: the caller decides whether re-sending is safe (an application message:
  *   yes, receivers drop a duplicate as a replay; a commit: see app.ts, it asks the DS what happened first).
- * - Deliveries are handed to `onDelivery` one at a time, in seq order; each is acknowledged only after the
- *   handler's promise settles, so a tab that reloads or crashes mid-way gets it again.
+ * - Deliveries are handed to `onDeliveries` in seq order, those that arrived while the handler was busy together
+ *   (a backlog after a reconnect comes as one list); each is acknowledged only after the handler's promise
+ *   settles, so a tab that reloads or crashes mid-way gets it again.
  */
 import type { ClientFrame, Delivery, ReadyFrame, ServerFrame } from './server/protocol.ts';
 
@@ -32,8 +33,11 @@ export interface DsOptions {
   url: string;
   name: string;
   deviceId: string;
-  /** Called with every delivery, one at a time; the delivery is acknowledged when the promise settles. */
-  onDelivery: (d: Delivery) => Promise<void>;
+  /**
+   * Called with the deliveries that arrived since the last call began, in seq order (never two calls at once);
+   * they are acknowledged when the promise settles.
+   */
+  onDeliveries: (ds: Delivery[]) => Promise<void>;
   /** Called after each successful `hello` (first connection and every reconnection). */
   onReady?: (r: ReadyFrame) => void | Promise<void>;
   /** Connection state changes, for the UI. */
@@ -55,6 +59,8 @@ export class DsConnection {
   private readonly waiting = new Map<number, Waiter>();
   private queue: Promise<void> = Promise.resolve();
   private pendingDeliveries = 0;
+  /** Deliveries not yet handed to the handler, with the connection each came on (a job is queued for them). */
+  private inbox: { d: Delivery; ws: WebSocket | undefined }[] = [];
   private backoff = 100;
   private readyWaiters: (() => void)[] = [];
   private held: Delivery[] | undefined;
@@ -173,15 +179,8 @@ export class DsConnection {
         this.held.push(d);
         return;
       }
-      const ws = this.ws;
-      this.enqueue(async () => {
-        try {
-          await this.opts.onDelivery(d);
-        } finally {
-          // Acknowledge on the connection it came from only: after a reconnect the DS re-sends it anyway.
-          if (this.ws === ws && ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ack', seq: d.seq }));
-        }
-      });
+      this.inbox.push({ d, ws: this.ws });
+      if (this.inbox.length === 1) this.enqueue(() => this.handleInbox());
       return;
     }
     const id = (f as { id?: unknown }).id;
@@ -196,6 +195,18 @@ export class DsConnection {
     this.waiting.delete(id);
     if (f.type === 'error') w.reject(new DsError(f.code, f.message, f.epoch));
     else w.resolve(f);
+  }
+
+  /** Hand every delivery that waits to the handler at once, then acknowledge each. */
+  private async handleInbox(): Promise<void> {
+    const run = this.inbox;
+    this.inbox = [];
+    try {
+      await this.opts.onDeliveries(run.map((x) => x.d));
+    } finally {
+      // Acknowledge on the connection each came from only: after a reconnect the DS re-sends it anyway.
+      for (const { d, ws } of run) if (this.ws === ws && ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ack', seq: d.seq }));
+    }
   }
 
   private enqueue(job: () => Promise<void>): void {

@@ -1,8 +1,9 @@
 /**
  * The demo chat end to end: three browser contexts (alice, bob, carol: separate profiles, so separate IndexedDB)
  * on the real delivery service. One conversation, in steps that build on each other:
- * group and invites → messages reach all → a second alice tab → two commits for one epoch → removing carol →
- * bob reloads → the delivery service restarts mid-conversation → bob leaves.
+ * group and invites → messages reach all → a held-back backlog arrives together → a second alice tab → two
+ * commits for one epoch → removing carol → bob reloads → the delivery service restarts mid-conversation → bob
+ * leaves.
  */
 import { copyFileSync } from 'node:fs';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
@@ -78,6 +79,20 @@ export async function chatScenarios(browser: Browser, demo: Demo): Promise<void>
     await alice.waitForTimeout(200);
     await alice.screenshot({ path: `${RESULTS_DIR}chat-three-members.png` });
     if (process.env.UPDATE_DOCS_SCREENSHOT === '1') copyFileSync(`${RESULTS_DIR}chat-three-members.png`, new URL('../../docs/chat.png', import.meta.url).pathname);
+  });
+
+  await step('chat: a backlog (deliveries held back, then released) is received together and in order', async () => {
+    const chat = (p: Page) => p.evaluate(() => (window as unknown as { chat: { largestBurst: number } }).chat.largestBurst);
+    await bob.evaluate(() => (window as unknown as { chat: { hold(on: boolean): void } }).chat.hold(true));
+    const texts = Array.from({ length: 6 }, (_, i) => `backlog ${i}`);
+    for (const t of texts) await send(alice, t);
+    await waitMessage(carol, texts[5]!);
+    const before = (await messages(bob)).length;
+    await bob.evaluate(() => (window as unknown as { chat: { hold(on: boolean): void } }).chat.hold(false));
+    for (const t of texts) await waitMessage(bob, t);
+    const got = (await messages(bob)).slice(before).map((m) => m.text);
+    assert(got.join('|') === texts.join('|'), `bob's backlog in order: ${got.join(' | ')}`);
+    assert((await chat(bob)) >= 6, `the backlog went to the client as one burst (largest ${await chat(bob)})`);
   });
 
   await step('chat: a second alice tab shows the history and stays consistent', async () => {
