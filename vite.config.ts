@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     globals: true,
     reporters: ['default', './test/setup/summary-reporter.ts'],
-    include: ['test/unit/**/*.test.ts', 'test/vectors/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/vectors/**/*.test.ts', 'test/node/**/*.test.ts'],
     globalSetup: ['test/setup/build-wasm.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -37,7 +37,8 @@ export function allResults(): LibResults[] {
     .map((f) => JSON.parse(readFileSync(RESULTS + f, 'utf8')) as LibResults);
 }
 
-function chart(scenario: (typeof SCENARIOS)[number], libs: LibResults[]): string | undefined {
+/** One scenario's chart as SVG text (undefined when no library has a value for it). */
+export function chartSvg(scenario: (typeof SCENARIOS)[number], libs: LibResults[]): string | undefined {
   const series = libs.map((l, i) => {
     const pts: [number, number][] = [];
     const stops: number[] = [];
@@ -128,7 +129,7 @@ export function renderCharts(): string[] {
   mkdirSync(DOCS, { recursive: true });
   const out: string[] = [];
   for (const s of SCENARIOS) {
-    const svg = chart(s, libs);
+    const svg = chartSvg(s, libs);
     if (!svg) continue;
     const path = `${DOCS}bench-${s.id}.svg`;
     writeFileSync(path, svg);
