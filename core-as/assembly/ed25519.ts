@@ -304,108 +304,55 @@ export const ODD_B: usize = memory.data(ODD_B_COUNT * <i32>PRE, 8);
 const ODD_B128: usize = memory.data(ODD_B_COUNT * <i32>PRE, 8);
 let tablesReady = false;
 
-// Scratch for building the tables: 8 points (X, Y, Z) and 8 running products.
-const BATCH: usize = memory.data(8 * 4 * <i32>FE, 8);
+// Scratch for building the tables.
 const TB_P: usize = memory.data(<i32>P3, 8); //  running point
 const TB_Q: usize = memory.data(<i32>P3, 8);
 const TB_C: usize = memory.data(<i32>CACHED, 8);
 const TB_R: usize = memory.data(<i32>P1P1, 8);
 const TB_F: usize = memory.data(<i32>(3 * FE), 8);
 
-@inline function batchPt(i: i32): usize { return BATCH + <usize>i * 3 * FE; }
-@inline function batchProd(i: i32): usize { return BATCH + 24 * FE + <usize>i * FE; }
-
-/** Put p3 point p in batch slot i. */
-function batchPut(i: i32, p: usize): void {
-  const b = batchPt(i);
-  feCopy(b, cX(p));
-  feCopy(b + FE, cY(p));
-  feCopy(b + 2 * FE, cZ(p));
+/** P = B (p3). */
+function setBase(P: usize): void {
+  feCopy(cX(P), BX);
+  feCopy(cY(P), BY);
+  feOne(cZ(P));
+  feMul(cT(P), BX, BY);
 }
 
-/** Convert batch slots 0..n-1 to affine precomp entries at out[0..n) with one inversion (Montgomery's trick). */
-function batchFlush(out: usize, n: i32): void {
-  feCopy(batchProd(0), batchPt(0) + 2 * FE);
-  for (let i = 1; i < n; i++) feMul(batchProd(i), batchProd(i - 1), batchPt(i) + 2 * FE);
-  const inv = TB_F, x = TB_F + FE, y = TB_F + 2 * FE;
-  feInvert(inv, batchProd(n - 1));
-  for (let i = n - 1; i >= 0; i--) {
-    const zi = batchProd(i); // becomes 1/Z_i
-    if (i > 0) {
-      feMul(zi, inv, batchProd(i - 1));
-      feMul(inv, inv, batchPt(i) + 2 * FE);
-    } else {
-      feCopy(zi, inv);
-    }
-    feMul(x, batchPt(i), zi);
-    feMul(y, batchPt(i) + FE, zi);
-    const e = out + <usize>i * PRE;
-    feAdd(e, y, x);
-    feCarry(e, e);
-    feSub(e + FE, y, x);
-    feCarry(e + FE, e + FE);
-    feMul(e + 2 * FE, x, y);
-    feMul(e + 2 * FE, e + 2 * FE, D2);
-  }
+/** X, Y, Z of p3 point p into the entry (PRE bytes) at e, for normalise. */
+function putXYZ(e: usize, p: usize): void {
+  feCopy(e, cX(p));
+  feCopy(e + FE, cY(p));
+  feCopy(e + 2 * FE, cZ(p));
 }
 
 /** Build BASE_TABLE and ODD_B (public data; run once). */
 function buildTables(): void {
   // Row i: [1..8] P with P = 256^i B.
-  feCopy(cX(TB_P), BX);
-  feCopy(cY(TB_P), BY);
-  feOne(cZ(TB_P));
-  feMul(cT(TB_P), BX, BY);
+  setBase(TB_P);
   for (let i = 0; i < 32; i++) {
     toCached(TB_C, TB_P);
     memory.copy(TB_Q, TB_P, P3); // Q = P
-    batchPut(0, TB_Q);
+    putXYZ(ROW_TMP, TB_Q);
     for (let j = 1; j < 8; j++) {
       gAdd(TB_R, TB_Q, TB_C);
       toP3(TB_Q, TB_R); // Q = (j+1) P
-      batchPut(j, TB_Q);
+      putXYZ(ROW_TMP + <usize>j * PRE, TB_Q);
     }
-    batchFlush(ROW_TMP, 8);
+    normalise(ROW_TMP, 8);
     const row = BASE_TABLE + <usize>i * 8 * PRE_PACKED;
     for (let e: usize = 0; e < 8; e++)
       for (let l: usize = 0; l < 30; l++) store<i32>(row + e * PRE_PACKED + l * 4, <i32>load<i64>(ROW_TMP + e * PRE + l * 8));
-    for (let k = 0; k < 8; k++) { // P = 256 P
-      p2Dbl(TB_R, TB_P);
-      if (k < 7) toP2(TB_P, TB_R);
-      else toP3(TB_P, TB_R);
-    }
+    dblN(TB_P, 8); // P = 256 P
   }
   // Odd multiples of B, then of 2^128 B.
-  feCopy(cX(TB_Q), BX);
-  feCopy(cY(TB_Q), BY);
-  feOne(cZ(TB_Q));
-  feMul(cT(TB_Q), BX, BY);
-  buildOdd(ODD_B);
-  feCopy(cX(TB_Q), BX);
-  feCopy(cY(TB_Q), BY);
-  feOne(cZ(TB_Q));
-  for (let k = 0; k < 128; k++) { // Q = 2^128 B
-    p2Dbl(TB_R, TB_Q);
-    if (k < 127) toP2(TB_Q, TB_R);
-    else toP3(TB_Q, TB_R);
-  }
-  buildOdd(ODD_B128);
+  setBase(TB_Q);
+  oddProjective(ODD_B, ODD_B_COUNT, TB_Q);
+  normalise(ODD_B, ODD_B_COUNT);
+  dblN(TB_Q, 128);
+  oddProjective(ODD_B128, ODD_B_COUNT, TB_Q);
+  normalise(ODD_B128, ODD_B_COUNT);
   tablesReady = true;
-}
-
-/** out[i] = (2i+1) Q in precomp form for i < ODD_B_COUNT, Q in TB_Q (p3); clobbers TB_Q, TB_P, TB_R, TB_C. */
-function buildOdd(out: usize): void {
-  p2Dbl(TB_R, TB_Q);
-  toP3(TB_P, TB_R);
-  toCached(TB_C, TB_P); // 2Q
-  for (let g = 0; g < ODD_B_COUNT; g += 8) {
-    for (let j = 0; j < 8; j++) {
-      batchPut(j, TB_Q);
-      gAdd(TB_R, TB_Q, TB_C);
-      toP3(TB_Q, TB_R);
-    }
-    batchFlush(out + <usize>g * PRE, 8);
-  }
 }
 
 @inline export function ensureTables(): void {
@@ -1024,8 +971,8 @@ const HOT_B: usize = memory.data((HOT_C - 2) * ODD_B_COUNT * <i32>PRE, 16);
 const HOT_BPTR: usize = memory.data(HOT_C * 4, 8); // table j of the B side (u32 pointers)
 let hotBReady = false;
 let vfCount: u32 = 0;
-// Batched inversion: prefix products of the Z coordinates of up to NORM_N points (a key's table; the B tables
-// go by NORM_N at a time).
+// Batched inversion (normalise): prefix products of the Z coordinates of up to NORM_N points (a key's table; the B
+// tables go by NORM_N at a time; the signing table by rows of 8).
 const NORM_N: i32 = HOT_C * HOT_E;
 const NORM: usize = memory.data(NORM_N * <i32>FE, 8);
 const HB_Q: usize = memory.data(<i32>P3, 8);
@@ -1062,10 +1009,7 @@ function oddProjective(out: usize, n: i32, Q: usize): void {
   toCached(TB_C, TB_P); // 2Q
   memory.copy(TB_P, Q, P3);
   for (let i = 0; i < n; i++) {
-    const e = out + <usize>i * PRE;
-    feCopy(e, cX(TB_P));
-    feCopy(e + FE, cY(TB_P));
-    feCopy(e + 2 * FE, cZ(TB_P));
+    putXYZ(out + <usize>i * PRE, TB_P);
     if (i + 1 < n) {
       gAdd(TB_R, TB_P, TB_C);
       toP3(TB_P, TB_R);
@@ -1101,10 +1045,7 @@ function normalise(base: usize, n: i32): void {
 
 /** The B side of the hot path: HOT_B and HOT_BPTR (public data; run once, at the first hot key). */
 function buildHotB(): void {
-  feCopy(cX(HB_Q), BX);
-  feCopy(cY(HB_Q), BY);
-  feOne(cZ(HB_Q));
-  feMul(cT(HB_Q), BX, BY);
+  setBase(HB_Q);
   store<u32>(HOT_BPTR, <u32>ODD_B);
   let idx: usize = 0;
   for (let j = 1; j < HOT_C; j++) {

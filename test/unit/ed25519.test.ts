@@ -141,6 +141,38 @@ function craft(a: bigint, Ab: Uint8Array, r: bigint, Rb: Uint8Array, msg: Uint8A
   return concat(Rb, bigToLe(modL(r + kOf(Rb, Ab, msg) * a)));
 }
 
+/**
+ * Mutation `i % 7` of a valid signature sig of msg under key (A = pk): a bit of R, S, A or M flipped, or S + L
+ * (kinds 0-4: invalid), or a torsion point added to R or to A with a signature made for it (kinds 5, 6: valid
+ * under the cofactored rule). Draws its randomness from rnd.
+ */
+function mutate(
+  i: number,
+  rnd: (n: number) => Uint8Array,
+  pk: Uint8Array,
+  msg: Uint8Array,
+  sig: Uint8Array,
+  key: () => { a: bigint; A: Pt; Ab: Uint8Array },
+): { kind: number; pk: Uint8Array; msg: Uint8Array; sig: Uint8Array } {
+  const kind = i % 7;
+  let p2: Uint8Array = pk, m2: Uint8Array = msg, s2: Uint8Array = sig.slice();
+  const bit = rnd(2)[0]! | (rnd(1)[0]! << 8);
+  if (kind === 0) s2[(bit >> 3) % 32]! ^= 1 << (bit & 7);
+  else if (kind === 1) s2[32 + ((bit >> 3) % 32)]! ^= 1 << (bit & 7);
+  else if (kind === 2) (p2 = pk.slice())[(bit >> 3) % 32]! ^= 1 << (bit & 7);
+  else if (kind === 3) (m2 = concat(msg, new Uint8Array(1)))[(bit >> 3) % m2.length]! ^= 1 << (bit & 7);
+  else if (kind === 4) s2 = concat(sig.subarray(0, 32), bigToLe(leToBig(sig.subarray(32)) + L));
+  else {
+    const { a, A, Ab } = key();
+    const T = TORSION[1 + (i % 7)]!;
+    const r = modL(leToBig(rnd(40)));
+    const R = Pt.BASE.multiply(r);
+    if (kind === 5) s2 = craft(a, Ab, r, R.add(T).toBytes(), msg);
+    else s2 = craft(a, (p2 = A.add(T).toBytes()), r, R.toBytes(), msg);
+  }
+  return { kind, pk: p2, msg: m2, sig: s2 };
+}
+
 /** The rule, on @noble/curves directly: strict decoding, no small order, S < L, then the cofactored equation. */
 function strictNoble(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
   if (pk.length !== 32 || sig.length !== 64) return false;
@@ -377,24 +409,9 @@ describe('ed25519', () => {
       // The core and the noble provider on every case, the reference on every 4th (each @noble verify is ~1 ms).
       const ref = i % 4 === 0;
       if (verifyAll(pk, msg, sig, `valid ${i}`, ref)) valid++;
-      // One mutation per case: a bit of R, S, A or M, S + L, or a torsion point added to R or A.
-      const kind = i % 7;
-      let p2: Uint8Array = pk, m2: Uint8Array = msg, s2: Uint8Array = sig.slice();
-      const bit = rnd(2)[0]! | (rnd(1)[0]! << 8);
-      if (kind === 0) s2[(bit >> 3) % 32]! ^= 1 << (bit & 7);
-      else if (kind === 1) s2[32 + ((bit >> 3) % 32)]! ^= 1 << (bit & 7);
-      else if (kind === 2) (p2 = pk.slice())[(bit >> 3) % 32]! ^= 1 << (bit & 7);
-      else if (kind === 3) (m2 = concat(msg, new Uint8Array(1)))[(bit >> 3) % m2.length]! ^= 1 << (bit & 7);
-      else if (kind === 4) s2 = concat(sig.subarray(0, 32), bigToLe(leToBig(sig.subarray(32)) + L));
-      else {
-        const { a, A, Ab } = keyOf(seed);
-        const T = TORSION[1 + (i % 7)]!;
-        const r = modL(leToBig(rnd(40)));
-        const R = Pt.BASE.multiply(r);
-        if (kind === 5) s2 = craft(a, Ab, r, R.add(T).toBytes(), msg);
-        else s2 = craft(a, (p2 = A.add(T).toBytes()), r, R.toBytes(), msg);
-      }
-      if (verifyAll(p2, m2, s2, `mutated ${i} (kind ${kind})`, ref || kind >= 5)) mutatedAccepted++;
+      // One mutation per case (see mutate).
+      const m = mutate(i, rnd, pk, msg, sig, () => keyOf(seed));
+      if (verifyAll(m.pk, m.msg, m.sig, `mutated ${i} (kind ${m.kind})`, ref || m.kind >= 5)) mutatedAccepted++;
     }
     expect(valid).to.equal(1000);
     // Torsion mutations (kinds 5, 6) are valid signatures under the rule; the others are not.
@@ -641,7 +658,7 @@ describe('ed25519', () => {
       for (const b of busy) expect(cold.ed25519Verify(b.pk, b.m, b.sig)).to.be.true;
       const phase = phases[Math.floor(i / 400)]!;
       const j = phase[rnd(1)[0]! % 4]!;
-      const { a, A, Ab } = keys[j]!;
+      const { Ab } = keys[j]!;
       const msg = rnd(rnd(1)[0]! % 100);
       const sig = hot.ed25519Sign(seeds[j]!, msg);
       const check = (p: Uint8Array, m: Uint8Array, s: Uint8Array, where: string, ref: boolean): boolean => {
@@ -651,23 +668,9 @@ describe('ed25519', () => {
         return w;
       };
       if (check(Ab, msg, sig, 'valid', i % 8 === 0)) accepted++;
-      // One mutation: a bit of R, S, A or M, S + L, or a torsion point added to R or A (valid under the rule).
-      const kind = i % 7;
-      let p2: Uint8Array = Ab, m2: Uint8Array = msg, s2: Uint8Array = sig.slice();
-      const bit = rnd(2)[0]! | (rnd(1)[0]! << 8);
-      if (kind === 0) s2[(bit >> 3) % 32]! ^= 1 << (bit & 7);
-      else if (kind === 1) s2[32 + ((bit >> 3) % 32)]! ^= 1 << (bit & 7);
-      else if (kind === 2) (p2 = Ab.slice())[(bit >> 3) % 32]! ^= 1 << (bit & 7);
-      else if (kind === 3) (m2 = concat(msg, new Uint8Array(1)))[(bit >> 3) % m2.length]! ^= 1 << (bit & 7);
-      else if (kind === 4) s2 = concat(sig.subarray(0, 32), bigToLe(leToBig(sig.subarray(32)) + L));
-      else {
-        const T = TORSION[1 + (i % 7)]!;
-        const r = modL(leToBig(rnd(40)));
-        const R = Pt.BASE.multiply(r);
-        if (kind === 5) s2 = craft(a, Ab, r, R.add(T).toBytes(), msg);
-        else s2 = craft(a, (p2 = A.add(T).toBytes()), r, R.toBytes(), msg);
-      }
-      if (check(p2, m2, s2, `mutated (kind ${kind})`, i % 8 === 0)) mutatedAccepted++;
+      // One mutation (see mutate; kinds 5 and 6 are valid under the rule).
+      const m = mutate(i, rnd, Ab, msg, sig, () => keys[j]!);
+      if (check(m.pk, m.msg, m.sig, `mutated (kind ${m.kind})`, i % 8 === 0)) mutatedAccepted++;
     }
     expect(accepted).to.equal(1200);
     expect(mutatedAccepted).to.equal(Array.from({ length: 1200 }, (_, i) => i % 7 >= 5).filter(Boolean).length);
