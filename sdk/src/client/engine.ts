@@ -1051,7 +1051,6 @@ function parseKeyPackage(bytes: Uint8Array): KeyPackage {
   return decode(bytes, decodeKeyPackage, 'KeyPackage');
 }
 
-/** The group id and epoch a PublicMessage or PrivateMessage claims (checked for real by processMessage). */
 /** The event of a decrypted application message, its sender looked up in the state it was processed on. */
 function applicationEvent(before: GroupState, r: Extract<ReturnType<typeof processMessage>, { kind: 'application' }>): ApplicationEvent {
   return { kind: 'application', data: r.data, sender: memberRefAt(before, r.sender, r.epoch), authenticatedData: r.authenticatedData, epoch: r.epoch };
@@ -1062,6 +1061,7 @@ function rejectedEvent(e: unknown): RejectedEvent {
   return { kind: 'rejected', code: err.code, message: err.message };
 }
 
+/** The group id and epoch a PublicMessage or PrivateMessage claims (checked for real by processMessage). */
 function groupAndEpoch(m: MLSMessage): { groupId: Uint8Array; epoch: bigint } {
   if (m.wireFormat === WireFormat.mls_public_message) return { groupId: m.publicMessage.content.groupId, epoch: m.publicMessage.content.epoch };
   if (m.wireFormat === WireFormat.mls_private_message) return { groupId: m.privateMessage.groupId, epoch: m.privateMessage.epoch };
